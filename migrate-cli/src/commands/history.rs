@@ -1,0 +1,77 @@
+//! `history`: newest first.
+
+use std::collections::BTreeSet;
+
+use migrate_core::runner;
+
+use crate::error::{exit, CliError};
+
+use super::Ctx;
+
+pub(crate) fn run(
+    ctx: &mut Ctx<'_>,
+    range: Option<&str>,
+    indicate_current: bool,
+) -> Result<i32, CliError> {
+    let graph = ctx.graph()?;
+    let current: BTreeSet<String> = if indicate_current {
+        let mut conn = ctx.connect()?;
+        let version_table = ctx.config.version_table.clone();
+        let rows = runner::applied_rows(&mut conn, &version_table)?;
+        let applied = runner::applied_ids(&rows);
+        graph
+            .current(&applied)
+            .iter()
+            .map(|r| r.id.clone())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let heads: BTreeSet<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
+    let revisions: Vec<_> = match range {
+        Some(range) => {
+            let (from, to) = range.split_once(':').unwrap_or(("", range));
+            let from = Some(from).filter(|f| !f.is_empty() && *f != "base");
+            let to = if to.is_empty() { "heads" } else { to };
+            graph.range(from, to)?
+        }
+        None => graph.revisions().collect(),
+    };
+    for revision in revisions.iter().rev() {
+        let parents = if revision.parents.is_empty() {
+            "<base>".to_owned()
+        } else {
+            revision.parents.join(", ")
+        };
+        let mut marks = Vec::new();
+        if heads.contains(&revision.id) {
+            marks.push("head");
+        }
+        if current.contains(&revision.id) {
+            marks.push("current");
+        }
+        if revision.is_merge() {
+            marks.push("mergepoint");
+        }
+        let marks = if marks.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", marks.join(", "))
+        };
+        let line = format!(
+            "{parents} -> {}{marks}, {}",
+            ctx.style.strong(&revision.id),
+            revision.message
+        );
+        ctx.print(&line)?;
+        if ctx.config.verbose {
+            let detail = format!(
+                "    created: {}\n    folder: {}",
+                revision.created.as_deref().unwrap_or("unknown"),
+                revision.dir.display()
+            );
+            ctx.print(&detail)?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,39 @@
+//! `init`: the migrations directory and a commented config file.
+
+use crate::config::DEFAULT_SQLITE_FILE;
+use crate::error::{exit, CliError};
+
+use super::Ctx;
+
+pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
+    let dir = ctx.config.migrations_dir.clone();
+    std::fs::create_dir_all(&dir).map_err(|source| migrate_core::Error::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    ctx.say(&format!("migrations directory: {}", dir.display()))?;
+    let config_path = ctx.config.config_path.clone();
+    if config_path.exists() {
+        ctx.say(&format!(
+            "config file {} exists; left as it is",
+            config_path.display()
+        ))?;
+    } else {
+        let text = format!(
+            "# migrate configuration. Command-line flags and DATABASE_URL override these.\n\
+             # database_url = \"postgres://user@localhost/app\"\n\
+             database_url = \"sqlite://{DEFAULT_SQLITE_FILE}\"\n\
+             migrations_dir = \"{}\"\n\
+             version_table = \"{}\"\n",
+            dir.display().to_string().replace('\\', "/"),
+            ctx.config.version_table
+        );
+        std::fs::write(&config_path, text).map_err(|source| migrate_core::Error::Io {
+            path: config_path.clone(),
+            source,
+        })?;
+        ctx.say(&format!("wrote {}", config_path.display()))?;
+    }
+    ctx.say("next: `revision --autogenerate -m \"initial\"`, then `upgrade`")?;
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,116 @@
+//! `models`: what is registered, per dialect type and source location.
+
+use migrate_core::dialect::{self, Dialect};
+use migrate_core::schema::Table;
+
+use crate::cli::Format;
+use crate::error::{exit, CliError};
+
+use super::Ctx;
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
+    let registry = ctx.models.registry()?;
+    let dialects: Vec<&'static dyn Dialect> = dialect::all();
+    match format {
+        Format::Json => {
+            let models: Vec<serde_json::Value> = registry
+                .models
+                .iter()
+                .map(|m| {
+                    let sql_types: serde_json::Map<String, serde_json::Value> = dialects
+                        .iter()
+                        .map(|d| {
+                            let columns: serde_json::Map<String, serde_json::Value> = m
+                                .table
+                                .columns
+                                .iter()
+                                .map(|c| (c.name.clone(), d.column_type(c).into()))
+                                .collect();
+                            (d.name().to_owned(), columns.into())
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "struct": m.struct_name,
+                        "module": m.location.module_path,
+                        "file": m.location.file,
+                        "line": m.location.line,
+                        "table": m.table,
+                        "sql_types": sql_types,
+                    })
+                })
+                .collect();
+            let text = serde_json::to_string_pretty(&serde_json::json!({ "models": models }))
+                .map_err(|e| CliError::Refused(e.to_string()))?;
+            ctx.print(&text)?;
+        }
+        Format::Text => {
+            for model in &registry.models {
+                let header = format!(
+                    "{} {} {}",
+                    ctx.style.strong(&model.table.name),
+                    model.struct_name,
+                    ctx.style.dim(&format!("({})", model.location))
+                );
+                ctx.print(&header)?;
+                for line in describe(&model.table, &dialects) {
+                    ctx.print(&format!("  {line}"))?;
+                }
+            }
+            ctx.say(&format!("{} models", registry.models.len()))?;
+        }
+    }
+    Ok(exit::SUCCESS)
+}
+
+fn describe(table: &Table, dialects: &[&'static dyn Dialect]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for column in &table.columns {
+        let types: Vec<String> = dialects
+            .iter()
+            .map(|d| format!("{}: {}", d.name(), d.column_type(column)))
+            .collect();
+        let mut line = format!(
+            "{} {} {}",
+            column.name,
+            column.ty,
+            if column.nullable { "NULL" } else { "NOT NULL" }
+        );
+        if let Some(default) = &column.default {
+            line.push_str(&format!(" DEFAULT {default}"));
+        }
+        if table.primary_key.contains(&column.name) {
+            line.push_str(" PRIMARY KEY");
+        }
+        if column.auto_increment {
+            line.push_str(" AUTOINCREMENT");
+        }
+        if let Some(old) = &column.renamed_from {
+            line.push_str(&format!(" (renamed from {old})"));
+        }
+        line.push_str(&format!("  [{}]", types.join(", ")));
+        lines.push(line);
+    }
+    for index in &table.indexes {
+        lines.push(format!(
+            "{} {} ({})",
+            if index.unique { "unique" } else { "index" },
+            index.name,
+            index.columns.join(", ")
+        ));
+    }
+    for fk in &table.foreign_keys {
+        lines.push(format!(
+            "foreign key {} ({}) -> {} ({}) on delete {} on update {}",
+            fk.name,
+            fk.columns.join(", "),
+            fk.ref_table,
+            fk.ref_columns.join(", "),
+            fk.on_delete.sql().to_lowercase(),
+            fk.on_update.sql().to_lowercase()
+        ));
+    }
+    for check in &table.checks {
+        lines.push(format!("check {} ({})", check.name, check.expr));
+    }
+    lines
+}

@@ -1,0 +1,97 @@
+//! Where things are: flags over environment over config file over defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::cli::GlobalArgs;
+use crate::error::CliError;
+
+/// The embedded SQLite file used when no database is configured.
+pub const DEFAULT_SQLITE_FILE: &str = "dev.db";
+pub const DEFAULT_CONFIG_FILE: &str = "migrate.toml";
+pub const DEFAULT_MIGRATIONS_DIR: &str = "migrations";
+
+/// `migrate.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub database_url: Option<String>,
+    pub migrations_dir: Option<PathBuf>,
+    pub version_table: Option<String>,
+}
+
+/// Where the database URL came from, shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Environment,
+    ConfigFile,
+    EmbeddedDefault,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub url_source: UrlSource,
+    pub migrations_dir: PathBuf,
+    pub version_table: String,
+    pub config_path: PathBuf,
+    pub verbose: bool,
+    pub quiet: bool,
+}
+
+impl Config {
+    pub fn resolve(args: &GlobalArgs) -> Result<Config, CliError> {
+        let config_path = args
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
+        let file = read_config_file(&config_path, args.config.is_some())?;
+        // `.env` fills DATABASE_URL only when the environment does not set it.
+        let _ = dotenvy::dotenv();
+        let (database_url, url_source) = if let Some(url) = &args.database_url {
+            (url.clone(), UrlSource::Flag)
+        } else if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            (url, UrlSource::Environment)
+        } else if let Some(url) = &file.database_url {
+            (url.clone(), UrlSource::ConfigFile)
+        } else {
+            (
+                format!("sqlite://{DEFAULT_SQLITE_FILE}"),
+                UrlSource::EmbeddedDefault,
+            )
+        };
+        Ok(Config {
+            database_url,
+            url_source,
+            migrations_dir: args
+                .migrations_dir
+                .clone()
+                .or(file.migrations_dir)
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_MIGRATIONS_DIR)),
+            version_table: file
+                .version_table
+                .unwrap_or_else(|| migrate_core::version_table::DEFAULT_VERSION_TABLE.to_owned()),
+            config_path,
+            verbose: args.verbose,
+            quiet: args.quiet,
+        })
+    }
+}
+
+fn read_config_file(path: &Path, explicit: bool) -> Result<ConfigFile, CliError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| CliError::Config {
+            path: path.to_owned(),
+            message: e.to_string(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            Ok(ConfigFile::default())
+        }
+        Err(e) => Err(CliError::Config {
+            path: path.to_owned(),
+            message: e.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,26 @@
+//! The one error type of the CLI, and the exit codes.
+
+use std::path::PathBuf;
+
+/// Exit codes, documented in `--help` and docs/commands.md.
+pub mod exit {
+    pub const SUCCESS: i32 = 0;
+    pub const ERROR: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const DIFFERENCES: i32 = 3;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Core(#[from] migrate_core::Error),
+
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+
+    #[error("{0}")]
+    Refused(String),
+
+    #[error("writing output: {0}")]
+    Output(#[from] std::io::Error),
+}

@@ -1,0 +1,103 @@
+//! The command line, as a library: a project's own `migrate` binary links its model crates
+//! and calls [`main`]; tests call [`run_with`].
+
+mod cli;
+mod commands;
+mod config;
+mod error;
+mod output;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+use migrate_core::registry::{ModelDef, Registry};
+
+pub use cli::Cli;
+pub use error::{exit, CliError};
+
+/// Where the models come from.
+#[derive(Debug, Clone)]
+pub enum Models {
+    /// Every model linked into this binary (the normal case).
+    Linked,
+    /// These definitions only (for tests that change models between runs).
+    Given(Vec<&'static ModelDef>),
+}
+
+impl Models {
+    pub(crate) fn registry(&self) -> Result<Registry, migrate_core::Error> {
+        match self {
+            Models::Linked => Registry::collect(),
+            Models::Given(defs) => Registry::from_definitions(defs),
+        }
+    }
+}
+
+/// Runs the command line of this process and exits with its code.
+pub fn main() -> ! {
+    std::process::exit(run(std::env::args_os()))
+}
+
+/// Runs a command line with the linked models, printing to stdout and stderr; returns the
+/// exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let terminal = std::io::IsTerminal::is_terminal(&stdout);
+    run_with(
+        args,
+        &Models::Linked,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+        terminal,
+    )
+}
+
+/// Runs a command line with the given models and output streams; returns the exit code.
+/// `terminal` says whether `out` is a terminal (colors and progress in `auto` mode).
+pub fn run_with<I, T>(
+    args: I,
+    models: &Models,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: bool,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::SUCCESS
+            };
+            let text = if terminal {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let _ = if e.use_stderr() {
+                write!(err, "{text}")
+            } else {
+                write!(out, "{text}")
+            };
+            return code;
+        }
+    };
+    let style = output::Style::new(cli.global.color, terminal);
+    match commands::dispatch(&cli, models, out, err, style) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(err, "{} {e}", style.error("error:"));
+            exit::ERROR
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Autogenerate: compare the registered models with a live database and render the
+//! revision that turns one into the other.
+
+use crate::db::Connection;
+use crate::dialect::Dialect;
+use crate::diff::{self, Op};
+use crate::error::Result;
+use crate::schema::Schema;
+
+/// The difference between the models and the database.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// The live schema as normalized for comparing; the plan starts from it.
+    pub live: Schema,
+    /// The up plan, in execution order.
+    pub ops: Vec<Op>,
+}
+
+impl Comparison {
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Operations that can lose data, with the reason.
+    pub fn destructive(&self) -> Vec<(&Op, String)> {
+        self.ops
+            .iter()
+            .filter_map(|op| op.destructive().map(|why| (op, why)))
+            .collect()
+    }
+}
+
+/// Compares normalized models with the normalized live schema.
+pub fn compare(models: &Schema, live: &Schema, dialect: &dyn Dialect) -> Comparison {
+    let models = dialect.normalize(models);
+    let live = dialect.normalize(live);
+    let ops = diff::diff(&live, &models);
+    Comparison { live, ops }
+}
+
+/// Operations that would fail on the data the database holds now, each with the fix:
+/// a NOT NULL column without a default added to a table that has rows.
+pub fn blockers(comparison: &Comparison, conn: &mut Connection) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for op in &comparison.ops {
+        if let Op::AddColumn { table, column } = op {
+            if !column.nullable
+                && column.default.is_none()
+                && !column.auto_increment
+                && conn.has_rows(table)?
+            {
+                found.push(format!(
+                    "add column {table}.{}: the column is NOT NULL without a default and `{table}` holds rows, \
+                     so the migration would fail\n    fix: give the field a default (#[model(default = …)] or \
+                     #[model(default_sql = \"…\")]), or make it optional (Option<…>)",
+                    column.name
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The up and down SQL scripts for a plan, each statement ending in `;`, preceded by a
+/// comment for every destructive operation.
+pub fn render_scripts(comparison: &Comparison, dialect: &dyn Dialect) -> (String, String) {
+    let up_statements = dialect.render(&comparison.ops, &comparison.live);
+    let mut after = comparison.live.clone();
+    for op in &comparison.ops {
+        diff::apply(&mut after, op);
+    }
+    let down_ops = diff::reverse_plan(&comparison.ops);
+    let down_statements = dialect.render(&down_ops, &after);
+
+    let warnings = |ops: &[Op]| -> Vec<String> {
+        ops.iter()
+            .filter_map(|op| op.destructive().map(|why| format!("-- WARNING: destructive: {why}")))
+            .collect()
+    };
+    let up = script(&warnings(&comparison.ops), &up_statements);
+    let down = script(&warnings(&down_ops), &down_statements);
+    (up, down)
+}
+
+fn script(warnings: &[String], statements: &[String]) -> String {
+    let mut out = String::new();
+    for warning in warnings {
+        out.push_str(warning);
+        out.push('\n');
+    }
+    for statement in statements {
+        out.push('\n');
+        out.push_str(statement);
+        out.push_str(";\n");
+    }
+    out
+}

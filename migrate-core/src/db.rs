@@ -1,0 +1,257 @@
+//! A connection to one of the supported backends, through diesel.
+
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::Connection as _;
+use diesel::SqliteConnection;
+
+use crate::dialect::{self, Dialect};
+use crate::error::{Error, Result};
+use crate::schema::Schema;
+
+/// Where a database lives, parsed from a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+    Mysql(String),
+}
+
+impl DatabaseUrl {
+    /// `sqlite://path`, `sqlite:path`, a bare file path, `postgres://…`/`postgresql://…`,
+    /// `mysql://…`.
+    pub fn parse(url: &str) -> Result<DatabaseUrl> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        if url.starts_with("mysql://") || url.starts_with("mariadb://") {
+            return Ok(DatabaseUrl::Mysql(url.replacen("mariadb://", "mysql://", 1)));
+        }
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(Error::UnsupportedUrl(url.to_owned()));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+    }
+
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        match self {
+            DatabaseUrl::Sqlite(_) => &dialect::sqlite::Sqlite,
+            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => &dialect::sqlite::Sqlite,
+        }
+    }
+
+    /// The URL with any password hidden, for messages.
+    pub fn display(&self) -> String {
+        match self {
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(url) | DatabaseUrl::Mysql(url) => hide_password(url),
+        }
+    }
+}
+
+fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// An open connection.
+pub enum Connection {
+    Sqlite(SqliteConnection),
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Connection::Sqlite(_) => "Connection::Sqlite",
+        })
+    }
+}
+
+impl Connection {
+    pub fn establish(url: &DatabaseUrl) -> Result<Connection> {
+        match url {
+            DatabaseUrl::Sqlite(path) => {
+                create_parent_dir(path)?;
+                let text = path.to_string_lossy();
+                let conn = SqliteConnection::establish(&text).map_err(|source| {
+                    Error::Connect {
+                        url: url.display(),
+                        source,
+                    }
+                })?;
+                Ok(Connection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => {
+                Err(Error::UnsupportedUrl(url.display()))
+            }
+        }
+    }
+
+    pub fn dialect(&self) -> &'static dyn Dialect {
+        match self {
+            Connection::Sqlite(_) => &dialect::sqlite::Sqlite,
+        }
+    }
+
+    pub fn batch_execute(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
+        match self {
+            Connection::Sqlite(c) => c.batch_execute(sql),
+        }
+    }
+
+    /// The live schema, without the version table.
+    pub fn introspect(&mut self, version_table: &str) -> Result<Schema> {
+        match self {
+            Connection::Sqlite(c) => dialect::sqlite::introspect(c, version_table),
+        }
+    }
+
+    /// Whether a table holds at least one row.
+    pub fn has_rows(&mut self, table: &str) -> Result<bool> {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Found {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            #[allow(dead_code)]
+            one: i32,
+        }
+        let mut w = self.dialect().writer();
+        w.raw("SELECT 1 AS one FROM ").ident(table).raw(" LIMIT 1");
+        let sql = w.finish();
+        let rows: Vec<Found> = match self {
+            Self::Sqlite(c) => diesel::sql_query(sql).load(c),
+        }
+        .map_err(Error::db(format!("counting rows of {table}")))?;
+        Ok(!rows.is_empty())
+    }
+}
+
+/// The run-wide lock and per-revision transactions. On SQLite the whole run is one
+/// `BEGIN IMMEDIATE` transaction (that is the lock) and each revision a savepoint inside it,
+/// so revisions still commit or roll back one by one while no other process can interleave.
+impl Connection {
+    pub fn lock(&mut self) -> Result<()> {
+        match self {
+            Connection::Sqlite(c) => {
+                // Rebuilding a table drops it; with foreign keys on, that would fire
+                // ON DELETE actions on the rows that reference it. The pragma is ignored
+                // inside a transaction, so it is set before the lock is taken.
+                c.batch_execute("PRAGMA foreign_keys = OFF")
+                    .map_err(Error::db("turning foreign keys off for the run"))?;
+                dialect::sqlite::begin_exclusive(c)
+            }
+        }
+    }
+
+    /// Ends the run: commits what the revisions committed, releases the lock.
+    pub fn unlock(&mut self, _succeeded: bool) -> Result<()> {
+        match self {
+            Connection::Sqlite(c) => c
+                .batch_execute("COMMIT")
+                .map_err(Error::db("committing the migration run")),
+        }
+    }
+
+    pub fn begin_revision(&mut self) -> Result<()> {
+        self.batch_execute("SAVEPOINT migrate_revision")
+            .map_err(Error::db("starting a revision"))
+    }
+
+    pub fn commit_revision(&mut self) -> Result<()> {
+        self.batch_execute("RELEASE SAVEPOINT migrate_revision")
+            .map_err(Error::db("committing a revision"))
+    }
+
+    pub fn rollback_revision(&mut self) -> Result<()> {
+        self.batch_execute("ROLLBACK TO SAVEPOINT migrate_revision; RELEASE SAVEPOINT migrate_revision")
+            .map_err(Error::db("rolling back a revision"))
+    }
+
+    /// Rows that violate a foreign key, as a message; SQLite only checks them on request
+    /// while foreign keys are off.
+    pub fn check_foreign_keys(&mut self) -> std::result::Result<(), String> {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Violation {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            table: String,
+            #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::BigInt>)]
+            rowid: Option<i64>,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            parent: String,
+        }
+        match self {
+            Self::Sqlite(c) => {
+                let rows: Vec<Violation> = diesel::sql_query(
+                    "SELECT \"table\" AS \"table\", rowid AS rowid, parent AS parent FROM pragma_foreign_key_check",
+                )
+                .load(c)
+                .map_err(|e| e.to_string())?;
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                let listed: Vec<String> = rows
+                    .iter()
+                    .take(10)
+                    .map(|v| format!("{} row {} -> {}", v.table, v.rowid.unwrap_or(0), v.parent))
+                    .collect();
+                Err(format!(
+                    "{} row(s) violate foreign keys: {}",
+                    rows.len(),
+                    listed.join("; ")
+                ))
+            }
+        }
+    }
+}
+
+fn create_parent_dir(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => {
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_parse_per_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://dev.db").ok(),
+            Some(DatabaseUrl::Sqlite("dev.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/dev.sqlite3").ok(),
+            Some(DatabaseUrl::Sqlite("data/dev.sqlite3".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:secret@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("redis://x").is_err());
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:secret@h/db")
+                .map(|u| u.display())
+                .ok(),
+            Some("postgres://u:***@h/db".to_owned())
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! Reads a SQLite database into the neutral schema. One catalog query per kind of object
+//! for the whole database (table-valued pragma functions joined to `sqlite_master`), never
+//! one per table.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use diesel::SqliteConnection;
+
+use super::normalize::{parse_default, parse_type};
+use crate::error::{Error, Result};
+use crate::schema::{Check, Column, FkAction, ForeignKey, Index, Schema, Table};
+
+#[derive(QueryableByName)]
+struct TableRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    sql: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    ty: String,
+    #[diesel(sql_type = Integer)]
+    not_null: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    dflt_value: Option<String>,
+    #[diesel(sql_type = Integer)]
+    pk: i32,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    index_name: String,
+    #[diesel(sql_type = Integer)]
+    is_unique: i32,
+    #[diesel(sql_type = Text)]
+    origin: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_name: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    ref_table: String,
+    #[diesel(sql_type = Text)]
+    from_column: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    to_column: Option<String>,
+    #[diesel(sql_type = Text)]
+    on_update: String,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+}
+
+/// Tables that belong to SQLite itself or to this tool, never part of a diff.
+const USER_TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+     AND m.name NOT LIKE '\\_\\_diesel\\_%' ESCAPE '\\' AND m.name <> ?";
+
+pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Schema> {
+    let tables: Vec<TableRow> = diesel::sql_query(format!(
+        "SELECT m.name AS name, m.sql AS sql FROM sqlite_master m WHERE {USER_TABLES} ORDER BY m.name"
+    ))
+    .bind::<Text, _>(version_table)
+    .load(conn)
+    .map_err(Error::db("reading the table list"))?;
+
+    let columns: Vec<ColumnRow> = diesel::sql_query(format!(
+        "SELECT m.name AS table_name, p.name AS name, p.type AS ty, p.\"notnull\" AS not_null, \
+         p.dflt_value AS dflt_value, p.pk AS pk \
+         FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE {USER_TABLES} \
+         ORDER BY m.name, p.cid"
+    ))
+    .bind::<Text, _>(version_table)
+    .load(conn)
+    .map_err(Error::db("reading columns"))?;
+
+    let indexes: Vec<IndexRow> = diesel::sql_query(format!(
+        "SELECT m.name AS table_name, il.name AS index_name, il.\"unique\" AS is_unique, \
+         il.origin AS origin, ii.name AS column_name \
+         FROM sqlite_master m JOIN pragma_index_list(m.name) il \
+         JOIN pragma_index_info(il.name) ii WHERE {USER_TABLES} \
+         ORDER BY m.name, il.name, ii.seqno"
+    ))
+    .bind::<Text, _>(version_table)
+    .load(conn)
+    .map_err(Error::db("reading indexes"))?;
+
+    let foreign_keys: Vec<ForeignKeyRow> = diesel::sql_query(format!(
+        "SELECT m.name AS table_name, fk.id AS id, fk.\"table\" AS ref_table, \
+         fk.\"from\" AS from_column, fk.\"to\" AS to_column, fk.on_update AS on_update, \
+         fk.on_delete AS on_delete \
+         FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) fk WHERE {USER_TABLES} \
+         ORDER BY m.name, fk.id, fk.seq"
+    ))
+    .bind::<Text, _>(version_table)
+    .load(conn)
+    .map_err(Error::db("reading foreign keys"))?;
+
+    let mut by_name: BTreeMap<String, Table> = tables
+        .into_iter()
+        .map(|row| {
+            let checks = row
+                .sql
+                .as_deref()
+                .map(|sql| parse_checks(&row.name, sql))
+                .unwrap_or_default();
+            let table = Table {
+                name: row.name.clone(),
+                columns: vec![],
+                primary_key: vec![],
+                indexes: vec![],
+                foreign_keys: vec![],
+                checks,
+                renamed_from: None,
+                comment: None,
+            };
+            (row.name, table)
+        })
+        .collect();
+
+    let mut pk_positions: BTreeMap<String, Vec<(i32, String)>> = BTreeMap::new();
+    for row in columns {
+        let Some(table) = by_name.get_mut(&row.table_name) else {
+            continue;
+        };
+        let ty = parse_type(&row.ty);
+        let default = row.dflt_value.as_deref().map(|d| parse_default(d, &ty));
+        if row.pk > 0 {
+            pk_positions
+                .entry(row.table_name.clone())
+                .or_default()
+                .push((row.pk, row.name.clone()));
+        }
+        table.columns.push(Column {
+            name: row.name,
+            nullable: row.not_null == 0 && row.pk == 0,
+            ty,
+            default,
+            auto_increment: false,
+            renamed_from: None,
+            comment: None,
+        });
+    }
+    for (table_name, mut positions) in pk_positions {
+        let Some(table) = by_name.get_mut(&table_name) else {
+            continue;
+        };
+        positions.sort();
+        table.primary_key = positions.into_iter().map(|(_, name)| name).collect();
+        // An `INTEGER PRIMARY KEY` column is the rowid alias: the database numbers it.
+        if let [pk] = table.primary_key.as_slice() {
+            if let Some(column) = table.columns.iter_mut().find(|c| &c.name == pk) {
+                column.auto_increment = column.ty == crate::schema::ColumnType::Integer;
+            }
+        }
+    }
+
+    let mut grouped: BTreeMap<(String, String), Index> = BTreeMap::new();
+    for row in indexes {
+        // Indexes SQLite makes for a PRIMARY KEY clause are part of the key, not indexes.
+        if row.origin == "pk" {
+            continue;
+        }
+        let entry = grouped
+            .entry((row.table_name.clone(), row.index_name.clone()))
+            .or_insert_with(|| Index {
+                name: row.index_name.clone(),
+                columns: vec![],
+                unique: row.is_unique != 0,
+            });
+        entry.columns.extend(row.column_name);
+    }
+    for ((table_name, _), mut index) in grouped {
+        let Some(table) = by_name.get_mut(&table_name) else {
+            continue;
+        };
+        if index.name.starts_with("sqlite_autoindex_") {
+            // An inline UNIQUE constraint has no name of its own; give it the conventional one.
+            let columns: Vec<&str> = index.columns.iter().map(String::as_str).collect();
+            index.name = crate::registry::default_index_name(&table_name, &columns, true);
+        }
+        table.indexes.push(index);
+    }
+
+    let mut fk_groups: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
+    for row in foreign_keys {
+        let entry = fk_groups
+            .entry((row.table_name.clone(), row.id))
+            .or_insert_with(|| ForeignKey {
+                name: String::new(),
+                columns: vec![],
+                ref_table: row.ref_table.clone(),
+                ref_columns: vec![],
+                on_delete: FkAction::parse(&row.on_delete).unwrap_or_default(),
+                on_update: FkAction::parse(&row.on_update).unwrap_or_default(),
+            });
+        entry.columns.push(row.from_column);
+        entry.ref_columns.extend(row.to_column);
+    }
+    for ((table_name, _), mut fk) in fk_groups {
+        // An FK written without target columns points at the referenced primary key.
+        if fk.ref_columns.is_empty() {
+            if let Some(target) = by_name.get(&fk.ref_table) {
+                fk.ref_columns.clone_from(&target.primary_key);
+            }
+        }
+        let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
+        fk.name = crate::registry::default_foreign_key_name(&table_name, &columns, &fk.ref_table);
+        if let Some(table) = by_name.get_mut(&table_name) {
+            table.foreign_keys.push(fk);
+        }
+    }
+
+    Ok(Schema::new(by_name.into_values().collect()))
+}
+
+/// The CHECK constraints in a CREATE TABLE statement, which SQLite reports nowhere else.
+fn parse_checks(table: &str, sql: &str) -> Vec<Check> {
+    let tokens = tokenize(sql);
+    let mut checks = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if !token.text.eq_ignore_ascii_case("CHECK") || token.depth != 1 {
+            continue;
+        }
+        let Some(open) = tokens.get(i + 1).filter(|t| t.text == "(") else {
+            continue;
+        };
+        let Some(close) = tokens[i + 1..]
+            .iter()
+            .find(|t| t.text == ")" && t.depth == open.depth)
+        else {
+            continue;
+        };
+        let expr = sql[open.end..close.start].trim().to_owned();
+        let name = match (i.checked_sub(2).map(|k| &tokens[k]), tokens.get(i.wrapping_sub(1))) {
+            (Some(keyword), Some(name)) if keyword.text.eq_ignore_ascii_case("CONSTRAINT") => {
+                unquote(&name.text)
+            }
+            _ => format!("ck_{table}_{}", checks.len() + 1),
+        };
+        checks.push(Check { name, expr });
+    }
+    checks
+}
+
+struct Token {
+    text: String,
+    start: usize,
+    end: usize,
+    /// Parenthesis depth before the token; `(` and `)` carry the depth of their contents
+    /// minus one, so a pair shares one depth.
+    depth: usize,
+}
+
+fn tokenize(sql: &str) -> Vec<Token> {
+    let bytes = sql.as_bytes();
+    let mut tokens = Vec::new();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let c = bytes[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        match c {
+            b'(' => {
+                depth += 1;
+                i += 1;
+                tokens.push(Token {
+                    text: "(".into(),
+                    start,
+                    end: i,
+                    depth,
+                });
+                continue;
+            }
+            b')' => {
+                i += 1;
+                tokens.push(Token {
+                    text: ")".into(),
+                    start,
+                    end: i,
+                    depth,
+                });
+                depth = depth.saturating_sub(1);
+                continue;
+            }
+            b'\'' | b'"' | b'`' | b'[' => {
+                let close = if c == b'[' { b']' } else { c };
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == close {
+                        if close != b']' && bytes.get(i + 1) == Some(&close) {
+                            i += 2;
+                            continue;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            _ if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+        tokens.push(Token {
+            text: sql[start..i].to_owned(),
+            start,
+            end: i,
+            depth,
+        });
+    }
+    tokens
+}
+
+fn unquote(name: &str) -> String {
+    let inner = name
+        .strip_prefix('"')
+        .and_then(|n| n.strip_suffix('"'))
+        .map(|n| n.replace("\"\"", "\""))
+        .or_else(|| {
+            name.strip_prefix('`')
+                .and_then(|n| n.strip_suffix('`'))
+                .map(|n| n.replace("``", "`"))
+        })
+        .or_else(|| {
+            name.strip_prefix('[')
+                .and_then(|n| n.strip_suffix(']'))
+                .map(str::to_owned)
+        });
+    inner.unwrap_or_else(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_are_read_from_the_create_statement() {
+        let sql = "CREATE TABLE \"t\" (\n    \"a\" TEXT CHECK (a <> 'x(y'),\n    \
+                   CONSTRAINT \"ck_len\" CHECK (length(\"a\") > (0))\n)";
+        let checks = parse_checks("t", sql);
+        assert_eq!(
+            checks,
+            vec![
+                Check {
+                    name: "ck_t_1".into(),
+                    expr: "a <> 'x(y'".into()
+                },
+                Check {
+                    name: "ck_len".into(),
+                    expr: "length(\"a\") > (0)".into()
+                },
+            ]
+        );
+    }
+}

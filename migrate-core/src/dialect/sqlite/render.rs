@@ -1,0 +1,176 @@
+//! SQLite rendering. SQLite alters little in place: what it cannot (changing a column,
+//! dropping one, adding or dropping a foreign key or check) is done by rebuilding the table:
+//! create the new shape under a temporary name, copy the rows, drop the old table, rename,
+//! recreate its indexes. Foreign keys must be off while that runs (the runner sees to it)
+//! and are checked before the revision commits.
+
+use super::Sqlite;
+use crate::diff::{apply, Op};
+use crate::dialect::Dialect;
+use crate::schema::{DefaultValue, Schema, Table};
+
+/// Whether SQLite needs a table rebuild for this operation.
+fn needs_rebuild(op: &Op) -> bool {
+    match op {
+        Op::AddColumn { column, .. } => {
+            // ADD COLUMN takes NOT NULL only with a constant default, never a key.
+            let constant_default =
+                matches!(&column.default, Some(d) if !matches!(d, DefaultValue::Sql(_)));
+            column.auto_increment || !(column.nullable || constant_default)
+        }
+        Op::DropColumn { .. }
+        | Op::AlterColumn { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. } => true,
+        Op::CreateTable { .. }
+        | Op::DropTable { .. }
+        | Op::RenameTable { .. }
+        | Op::RenameColumn { .. }
+        | Op::AddIndex { .. }
+        | Op::DropIndex { .. } => false,
+    }
+}
+
+pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<String> {
+    let mut state = before.clone();
+    let mut statements = Vec::new();
+    // The table being rebuilt and its shape before the first of its consecutive rebuild ops.
+    let mut pending: Option<Table> = None;
+
+    for op in ops {
+        if needs_rebuild(op) {
+            let same_table = pending.as_ref().is_some_and(|t| t.name == op.table());
+            if !same_table {
+                flush(dialect, &mut pending, &state, &mut statements);
+                pending = state.table(op.table()).cloned();
+            }
+        } else {
+            flush(dialect, &mut pending, &state, &mut statements);
+            statements.extend(render_in_place(dialect, op));
+        }
+        apply(&mut state, op);
+    }
+    flush(dialect, &mut pending, &state, &mut statements);
+    statements
+}
+
+fn flush(dialect: &Sqlite, pending: &mut Option<Table>, state: &Schema, out: &mut Vec<String>) {
+    let Some(old) = pending.take() else {
+        return;
+    };
+    if let Some(new) = state.table(&old.name) {
+        out.extend(rebuild(dialect, &old, new));
+    }
+}
+
+fn render_in_place(dialect: &Sqlite, op: &Op) -> Vec<String> {
+    let mut w = dialect.writer();
+    match op {
+        Op::CreateTable { table } => {
+            let mut out = vec![dialect.create_table(table)];
+            out.extend(
+                table
+                    .indexes
+                    .iter()
+                    .map(|index| dialect.create_index(&table.name, index)),
+            );
+            return out;
+        }
+        Op::DropTable { table } => {
+            w.raw("DROP TABLE ").ident(&table.name);
+        }
+        Op::RenameTable { from, to } => {
+            w.raw("ALTER TABLE ")
+                .ident(from)
+                .raw(" RENAME TO ")
+                .ident(to);
+        }
+        Op::RenameColumn { table, from, to } => {
+            w.raw("ALTER TABLE ")
+                .ident(table)
+                .raw(" RENAME COLUMN ")
+                .ident(from)
+                .raw(" TO ")
+                .ident(to);
+        }
+        Op::AddColumn { table, column } => {
+            w.raw("ALTER TABLE ")
+                .ident(table)
+                .raw(" ADD COLUMN ")
+                .raw(&dialect.column_definition(column, false));
+        }
+        Op::AddIndex { table, index } => return vec![dialect.create_index(table, index)],
+        Op::DropIndex { index, .. } => {
+            w.raw("DROP INDEX ").ident(&index.name);
+        }
+        Op::DropColumn { .. }
+        | Op::AlterColumn { .. }
+        | Op::AddForeignKey { .. }
+        | Op::DropForeignKey { .. }
+        | Op::AddCheck { .. }
+        | Op::DropCheck { .. } => return vec![],
+    }
+    vec![w.finish()]
+}
+
+/// The rebuild from `old` to `new` (same name), keeping every row.
+fn rebuild(dialect: &Sqlite, old: &Table, new: &Table) -> Vec<String> {
+    let temporary = format!("_migrate_rebuild_{}", new.name);
+    let mut shape = new.clone();
+    shape.name.clone_from(&temporary);
+    let mut statements = vec![dialect.create_table(&shape)];
+
+    let kept: Vec<_> = new
+        .columns
+        .iter()
+        .filter(|c| old.column(&c.name).is_some())
+        .collect();
+    let mut copy = dialect.writer();
+    copy.raw("INSERT INTO ")
+        .ident(&temporary)
+        .raw(" (")
+        .idents(&kept.iter().map(|c| c.name.as_str()).collect::<Vec<_>>())
+        .raw(") SELECT ");
+    for (i, column) in kept.iter().enumerate() {
+        if i > 0 {
+            copy.raw(", ");
+        }
+        let was_nullable = old.column(&column.name).is_some_and(|c| c.nullable);
+        match (&column.default, was_nullable && !column.nullable) {
+            // Rows holding NULL take the default when the column becomes NOT NULL.
+            (Some(default), true) => {
+                copy.raw("COALESCE(")
+                    .ident(&column.name)
+                    .raw(", ")
+                    .raw(&dialect.default_sql(default))
+                    .raw(")");
+            }
+            _ => {
+                copy.ident(&column.name);
+            }
+        }
+    }
+    copy.raw(" FROM ").ident(&old.name);
+    statements.push(copy.finish());
+
+    let mut drop = dialect.writer();
+    drop.raw("DROP TABLE ").ident(&old.name);
+    statements.push(drop.finish());
+
+    let mut rename = dialect.writer();
+    rename
+        .raw("ALTER TABLE ")
+        .ident(&temporary)
+        .raw(" RENAME TO ")
+        .ident(&new.name);
+    statements.push(rename.finish());
+
+    statements.extend(
+        new.indexes
+            .iter()
+            .map(|index| dialect.create_index(&new.name, index)),
+    );
+    statements
+}

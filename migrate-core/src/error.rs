@@ -1,0 +1,98 @@
+//! The one error type of `migrate-core`. Every message says what to do next.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(
+        "no models are registered in this binary\n  \
+         hint: a crate the binary never names is not linked, so its #[derive(Model)] structs are lost; \
+         add `use your_models_crate as _;` to the binary's main.rs"
+    )]
+    EmptyRegistry,
+
+    #[error("table `{table}` is claimed by two models: {first} and {second}\n  hint: rename one of them with #[model(table = \"…\")]")]
+    DuplicateTable {
+        table: String,
+        first: String,
+        second: String,
+    },
+
+    #[error(
+        "{model}: the foreign key on `{column}` references `{ref_table}`, which no registered model defines (known: {})\n  \
+         hint: fix the name, or link the crate that defines that model",
+        known.join(", ")
+    )]
+    DanglingForeignKey {
+        model: String,
+        column: String,
+        ref_table: String,
+        known: Vec<String>,
+    },
+
+    #[error("{model}: the default of column `{column}` does not fit its type `{ty}`\n  hint: give a literal of the column's type, or use default_sql = \"…\"")]
+    InvalidDefault {
+        model: String,
+        column: String,
+        ty: String,
+    },
+
+    #[error("cannot connect to {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: diesel::ConnectionError,
+    },
+
+    #[error("unsupported database URL `{0}`\n  hint: use sqlite://path, a file path, postgres://… or mysql://… (the latter two need the `postgres`/`mysql` features)")]
+    UnsupportedUrl(String),
+
+    #[error("database error while {context}: {source}")]
+    Database {
+        context: String,
+        #[source]
+        source: diesel::result::Error,
+    },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{path}: invalid metadata.toml: {message}")]
+    Metadata { path: PathBuf, message: String },
+
+    #[error("{0}")]
+    Graph(String),
+
+    #[error("{0}")]
+    Plan(String),
+
+    #[error("revision {revision} failed at statement {statement}: {message}\n  statement: {sql}")]
+    StatementFailed {
+        revision: String,
+        statement: usize,
+        sql: String,
+        message: String,
+    },
+
+    #[error("{0}")]
+    Integrity(String),
+}
+
+impl Error {
+    pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(diesel::result::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Database { context, source }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,35 @@
+//! Model-first migrations for diesel users.
+//!
+//! Structs with `#[derive(Model)]` register their table definitions at link time; this crate
+//! compares them with a live database, writes reviewable revisions, and applies them under a
+//! lock with a checksummed version table.
+
+pub mod autogen;
+pub mod db;
+pub mod dialect;
+pub mod diff;
+pub mod error;
+pub mod registry;
+pub mod revision;
+pub mod runner;
+pub mod schema;
+pub mod sql;
+pub mod types;
+pub mod version_table;
+
+pub use error::{Error, Result};
+pub use model_derive::Model;
+pub use registry::{Model, Registry};
+
+/// Used by the code `#[derive(Model)]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::registry::{
+        CheckDef, ColumnDef, DefaultDef, ForeignKeyDef, IndexDef, Model, ModelDef, Registration,
+        SourceLocation,
+    };
+    pub use crate::schema::{ColumnType, FkAction};
+    pub use crate::types::{custom, DecimalColumn, SqlMapped, StringColumn};
+    pub use inventory;
+    pub use core::option::Option::{None, Some};
+}

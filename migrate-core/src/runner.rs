@@ -1,0 +1,312 @@
+//! Applies revisions: lock first, then read the applied set, then apply each revision and
+//! its version row together, then release the lock on every path.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use crate::db::Connection;
+use crate::error::{Error, Result};
+use crate::revision::{Graph, Revision};
+use crate::sql::split_statements;
+use crate::version_table::{self, State, VersionRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// What the runner reports while it works.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The plan, before anything runs.
+    Planned { count: usize, direction: Direction },
+    Started {
+        revision: &'a Revision,
+        direction: Direction,
+    },
+    Finished {
+        revision: &'a Revision,
+        direction: Direction,
+        duration_ms: i64,
+    },
+}
+
+/// The applied set as recorded in the version table (empty when the table does not exist).
+pub fn applied_rows(conn: &mut Connection, version_table: &str) -> Result<Vec<VersionRow>> {
+    if !version_table::exists(conn, version_table)? {
+        return Ok(vec![]);
+    }
+    version_table::read(conn, version_table)
+}
+
+pub fn applied_ids(rows: &[VersionRow]) -> BTreeSet<String> {
+    rows.iter()
+        .filter(|r| r.state == State::Applied)
+        .map(|r| r.revision.clone())
+        .collect()
+}
+
+/// Refuses to work on a history the files no longer explain.
+fn check_integrity(graph: &Graph, rows: &[VersionRow], version_table: &str) -> Result<()> {
+    if let Some(failed) = rows.iter().find(|r| r.state == State::Failed) {
+        return Err(Error::Integrity(format!(
+            "revision {} failed part-way (statement {}): {}\n  \
+             hint: repair the database by hand, then record the outcome with `stamp {}` \
+             (it ran) or `stamp {}` (it did not)",
+            failed.revision,
+            failed.statement_index.unwrap_or(0),
+            failed.error.as_deref().unwrap_or("unknown error"),
+            failed.revision,
+            failed
+                .parents
+                .first()
+                .map_or("base", String::as_str),
+        )));
+    }
+    let missing: Vec<&str> = rows
+        .iter()
+        .filter(|r| graph.get(&r.revision).is_none())
+        .map(|r| r.revision.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Integrity(format!(
+            "the database records revisions that no migration folder defines: {}\n  \
+             hint: restore those folders (e.g. from version control), or, if they were removed on \
+             purpose, stamp the database at a revision that exists (`stamp REV --purge` rewrites {version_table})",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Applied revisions whose up SQL no longer matches the checksum recorded when they ran.
+pub fn edited_revisions<'g>(
+    graph: &'g Graph,
+    rows: &[VersionRow],
+    dialect: &str,
+) -> Vec<&'g Revision> {
+    rows.iter()
+        .filter(|r| r.state == State::Applied)
+        .filter_map(|r| graph.get(&r.revision).filter(|rev| rev.checksum(dialect) != r.checksum))
+        .collect()
+}
+
+/// Upgrades to `target`; returns the ids applied, in order.
+pub fn upgrade(
+    conn: &mut Connection,
+    graph: &Graph,
+    version_table: &str,
+    target: &str,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Vec<String>> {
+    run(conn, graph, version_table, on_event, |applied| {
+        Ok((graph.upgrade_plan(applied, target)?, Direction::Up))
+    })
+}
+
+/// Downgrades to `target`; returns the ids reverted, in order.
+pub fn downgrade(
+    conn: &mut Connection,
+    graph: &Graph,
+    version_table: &str,
+    target: &str,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<Vec<String>> {
+    run(conn, graph, version_table, on_event, |applied| {
+        Ok((graph.downgrade_plan(applied, target)?, Direction::Down))
+    })
+}
+
+fn run<'g>(
+    conn: &mut Connection,
+    graph: &'g Graph,
+    version_table: &str,
+    on_event: &mut dyn FnMut(Event<'_>),
+    plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
+) -> Result<Vec<String>> {
+    conn.lock()?;
+    let outcome = run_locked(conn, graph, version_table, on_event, plan);
+    let unlocked = conn.unlock(outcome.is_ok());
+    let done = outcome?;
+    unlocked?;
+    Ok(done)
+}
+
+fn run_locked<'g>(
+    conn: &mut Connection,
+    graph: &'g Graph,
+    version_table: &str,
+    on_event: &mut dyn FnMut(Event<'_>),
+    plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
+) -> Result<Vec<String>> {
+    version_table::ensure(conn, version_table)?;
+    let rows = version_table::read(conn, version_table)?;
+    check_integrity(graph, &rows, version_table)?;
+    let applied = applied_ids(&rows);
+    let (revisions, direction) = plan(&applied)?;
+    on_event(Event::Planned {
+        count: revisions.len(),
+        direction,
+    });
+    let dialect = conn.dialect().name();
+    let mut done = Vec::with_capacity(revisions.len());
+    for revision in revisions {
+        on_event(Event::Started {
+            revision,
+            direction,
+        });
+        let started = Instant::now();
+        let (up, down) = revision.sql_for(dialect);
+        let script = match direction {
+            Direction::Up => up,
+            Direction::Down => down,
+        };
+        conn.begin_revision()?;
+        let result = execute_revision(conn, revision, script).and_then(|()| match direction {
+            Direction::Up => version_table::insert(
+                conn,
+                version_table,
+                &VersionRow {
+                    revision: revision.id.clone(),
+                    parents: revision.parents.clone(),
+                    checksum: revision.checksum(dialect),
+                    applied_at: chrono::Utc::now().to_rfc3339(),
+                    duration_ms: elapsed_ms(started),
+                    state: State::Applied,
+                    error: None,
+                    statement_index: None,
+                },
+            ),
+            Direction::Down => version_table::delete(conn, version_table, &revision.id),
+        });
+        match result {
+            Ok(()) => conn.commit_revision()?,
+            Err(error) => {
+                conn.rollback_revision()?;
+                return Err(error);
+            }
+        }
+        on_event(Event::Finished {
+            revision,
+            direction,
+            duration_ms: elapsed_ms(started),
+        });
+        done.push(revision.id.clone());
+    }
+    Ok(done)
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+fn execute_revision(conn: &mut Connection, revision: &Revision, script: &str) -> Result<()> {
+    for (index, statement) in split_statements(script).iter().enumerate() {
+        conn.batch_execute(statement)
+            .map_err(|e| Error::StatementFailed {
+                revision: format!("{} ({})", revision.id, revision.dir.display()),
+                statement: index + 1,
+                sql: statement.clone(),
+                message: e.to_string(),
+            })?;
+    }
+    conn.check_foreign_keys()
+        .map_err(|message| Error::StatementFailed {
+            revision: format!("{} ({})", revision.id, revision.dir.display()),
+            statement: 0,
+            sql: "PRAGMA foreign_key_check".to_owned(),
+            message,
+        })
+}
+
+/// Records `target` as the applied state without running anything. With `purge`, the
+/// version table is emptied first.
+pub fn stamp(
+    conn: &mut Connection,
+    graph: &Graph,
+    version_table: &str,
+    target: &str,
+    purge: bool,
+) -> Result<Vec<String>> {
+    conn.lock()?;
+    let outcome = stamp_locked(conn, graph, version_table, target, purge);
+    let unlocked = conn.unlock(outcome.is_ok());
+    let done = outcome?;
+    unlocked?;
+    Ok(done)
+}
+
+fn stamp_locked(
+    conn: &mut Connection,
+    graph: &Graph,
+    version_table: &str,
+    target: &str,
+    purge: bool,
+) -> Result<Vec<String>> {
+    version_table::ensure(conn, version_table)?;
+    conn.begin_revision()?;
+    let result = (|| {
+        if purge {
+            version_table::delete_all(conn, version_table)?;
+        }
+        let rows = version_table::read(conn, version_table)?;
+        // A stamp is how a failed or unknown row is repaired: drop those first.
+        for row in &rows {
+            if row.state == State::Failed || graph.get(&row.revision).is_none() {
+                version_table::delete(conn, version_table, &row.revision)?;
+            }
+        }
+        let rows = version_table::read(conn, version_table)?;
+        let applied = applied_ids(&rows);
+        let dialect = conn.dialect().name();
+        let mut stamped = Vec::new();
+        if target == "base" {
+            for row in &rows {
+                version_table::delete(conn, version_table, &row.revision)?;
+            }
+            return Ok(stamped);
+        }
+        let wanted: BTreeSet<String> = graph
+            .upgrade_plan(&BTreeSet::new(), target)?
+            .into_iter()
+            .map(|r| r.id.clone())
+            .collect();
+        for row in &rows {
+            if !wanted.contains(&row.revision) {
+                version_table::delete(conn, version_table, &row.revision)?;
+            }
+        }
+        for revision in graph.upgrade_plan(&BTreeSet::new(), target)? {
+            if applied.contains(&revision.id) {
+                continue;
+            }
+            version_table::insert(
+                conn,
+                version_table,
+                &VersionRow {
+                    revision: revision.id.clone(),
+                    parents: revision.parents.clone(),
+                    checksum: revision.checksum(dialect),
+                    applied_at: chrono::Utc::now().to_rfc3339(),
+                    duration_ms: 0,
+                    state: State::Applied,
+                    error: None,
+                    statement_index: None,
+                },
+            )?;
+            stamped.push(revision.id.clone());
+        }
+        Ok(stamped)
+    })();
+    match result {
+        Ok(stamped) => {
+            conn.commit_revision()?;
+            Ok(stamped)
+        }
+        Err(e) => {
+            conn.rollback_revision()?;
+            Err(e)
+        }
+    }
+}

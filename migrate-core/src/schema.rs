@@ -1,0 +1,313 @@
+//! The neutral schema: what both the models and an introspected database are turned into
+//! before they are compared. Nothing here knows about a particular SQL dialect.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+/// A column's type, independent of any dialect. Each dialect maps these to its own SQL
+/// types when rendering and maps what its catalog reports back to these when introspecting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ColumnType {
+    Boolean,
+    SmallInt,
+    Integer,
+    BigInt,
+    Real,
+    Double,
+    /// Unbounded text.
+    Text,
+    /// Text with a maximum length in characters.
+    Varchar { max_length: u32 },
+    Blob,
+    Date,
+    Time,
+    /// A timestamp without time zone.
+    Timestamp,
+    /// A timestamp with time zone (stored as UTC).
+    TimestampTz,
+    Uuid,
+    Json,
+    Numeric { precision: u32, scale: u32 },
+    /// A type spelled by the user with `sql_type = "…"`, passed through verbatim.
+    Custom { sql: Cow<'static, str> },
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::Boolean => f.write_str("boolean"),
+            ColumnType::SmallInt => f.write_str("smallint"),
+            ColumnType::Integer => f.write_str("integer"),
+            ColumnType::BigInt => f.write_str("bigint"),
+            ColumnType::Real => f.write_str("real"),
+            ColumnType::Double => f.write_str("double"),
+            ColumnType::Text => f.write_str("text"),
+            ColumnType::Varchar { max_length } => write!(f, "varchar({max_length})"),
+            ColumnType::Blob => f.write_str("blob"),
+            ColumnType::Date => f.write_str("date"),
+            ColumnType::Time => f.write_str("time"),
+            ColumnType::Timestamp => f.write_str("timestamp"),
+            ColumnType::TimestampTz => f.write_str("timestamptz"),
+            ColumnType::Uuid => f.write_str("uuid"),
+            ColumnType::Json => f.write_str("json"),
+            ColumnType::Numeric { precision, scale } => write!(f, "numeric({precision},{scale})"),
+            ColumnType::Custom { sql } => write!(f, "{sql}"),
+        }
+    }
+}
+
+/// A column default.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    /// A float literal, kept as written so that equality is exact.
+    Float(String),
+    /// A string literal; quoted and escaped per dialect when rendered.
+    Text(String),
+    /// A raw SQL expression, rendered verbatim (`default_sql = "…"`).
+    Sql(String),
+}
+
+impl fmt::Display for DefaultValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DefaultValue::Bool(b) => write!(f, "{b}"),
+            DefaultValue::Int(i) => write!(f, "{i}"),
+            DefaultValue::Float(v) => f.write_str(v),
+            DefaultValue::Text(s) => write!(f, "'{}'", s.replace('\'', "''")),
+            DefaultValue::Sql(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// What a foreign key does when the referenced row is deleted or updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    /// Parses the spelling used in `on_delete = "…"`: `cascade`, `set null`/`set_null`, ….
+    pub fn parse(text: &str) -> Option<FkAction> {
+        match text.to_ascii_lowercase().replace('_', " ").as_str() {
+            "no action" => Some(FkAction::NoAction),
+            "restrict" => Some(FkAction::Restrict),
+            "cascade" => Some(FkAction::Cascade),
+            "set null" => Some(FkAction::SetNull),
+            "set default" => Some(FkAction::SetDefault),
+            _ => None,
+        }
+    }
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    pub default: Option<DefaultValue>,
+    /// The column is a single-column integer primary key that the database numbers itself.
+    pub auto_increment: bool,
+    /// The column's previous name, from `renamed_from`: the differ renames instead of
+    /// dropping and adding. Never read back from a database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An index. Unique constraints are kept as unique indexes: every supported backend enforces
+/// them the same way, and a named unique index can be added and dropped without rebuilding
+/// a SQLite table (see docs/decisions.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub unique: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub ref_columns: Vec<String>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<Column>,
+    pub primary_key: Vec<String>,
+    pub indexes: Vec<Index>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The tables this one references through foreign keys, other than itself.
+    pub fn dependencies(&self) -> impl Iterator<Item = &str> {
+        self.foreign_keys
+            .iter()
+            .map(|fk| fk.ref_table.as_str())
+            .filter(move |t| *t != self.name)
+    }
+}
+
+/// A whole schema: tables in dependency order (referenced tables first, then by name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Schema {
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    pub fn new(mut tables: Vec<Table>) -> Schema {
+        sort_by_dependencies(&mut tables);
+        Schema { tables }
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// Orders tables so that every table comes after the tables it references, ties broken by
+/// name. Cycles (mutually referencing tables) cannot be ordered; their members keep name
+/// order, which is still deterministic.
+pub fn sort_by_dependencies(tables: &mut Vec<Table>) {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    let names: BTreeSet<String> = tables.iter().map(|t| t.name.clone()).collect();
+    let mut remaining: BTreeMap<String, BTreeSet<String>> = tables
+        .iter()
+        .map(|t| {
+            let deps = t
+                .dependencies()
+                .filter(|d| names.contains(*d))
+                .map(str::to_owned)
+                .collect();
+            (t.name.clone(), deps)
+        })
+        .collect();
+    let mut order: Vec<String> = Vec::with_capacity(tables.len());
+    while !remaining.is_empty() {
+        let ready: Vec<String> = remaining
+            .iter()
+            .filter(|(_, deps)| deps.is_empty())
+            .map(|(name, _)| name.clone())
+            .collect();
+        // A cycle: release the first remaining table by name.
+        let ready = if ready.is_empty() {
+            remaining.keys().take(1).cloned().collect()
+        } else {
+            ready
+        };
+        for name in &ready {
+            remaining.remove(name);
+        }
+        for deps in remaining.values_mut() {
+            for name in &ready {
+                deps.remove(name);
+            }
+        }
+        order.extend(ready);
+    }
+    let position: BTreeMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    tables.sort_by_key(|t| position.get(t.name.as_str()).copied().unwrap_or(usize::MAX));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(name: &str, refs: &[&str]) -> Table {
+        Table {
+            name: name.into(),
+            columns: vec![],
+            primary_key: vec![],
+            indexes: vec![],
+            foreign_keys: refs
+                .iter()
+                .map(|r| ForeignKey {
+                    name: format!("fk_{name}_{r}"),
+                    columns: vec![format!("{r}_id")],
+                    ref_table: (*r).into(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: FkAction::NoAction,
+                    on_update: FkAction::NoAction,
+                })
+                .collect(),
+            checks: vec![],
+            renamed_from: None,
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn referenced_tables_come_first_then_names() {
+        let schema = Schema::new(vec![
+            table("comments", &["posts", "users"]),
+            table("posts", &["users"]),
+            table("users", &[]),
+            table("audit", &[]),
+        ]);
+        let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["audit", "users", "posts", "comments"]);
+    }
+
+    #[test]
+    fn cycles_still_give_every_table_once() {
+        let schema = Schema::new(vec![table("a", &["b"]), table("b", &["a"]), table("c", &[])]);
+        let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn fk_actions_parse_both_spellings() {
+        assert_eq!(FkAction::parse("set_null"), Some(FkAction::SetNull));
+        assert_eq!(FkAction::parse("SET NULL"), Some(FkAction::SetNull));
+        assert_eq!(FkAction::parse("explode"), None);
+    }
+}

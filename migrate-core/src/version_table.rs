@@ -1,0 +1,177 @@
+//! The version table: one row per applied (or failed) revision. Rows are written with bind
+//! parameters only.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, Text};
+
+use crate::db::Connection;
+use crate::error::{Error, Result};
+
+/// The default name of the version table.
+pub const DEFAULT_VERSION_TABLE: &str = "migrate_versions";
+
+/// Whether a revision applied cleanly or stopped part-way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Applied,
+    Failed,
+}
+
+impl State {
+    fn as_str(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VersionRow {
+    pub revision: String,
+    pub parents: Vec<String>,
+    pub checksum: String,
+    pub applied_at: String,
+    pub duration_ms: i64,
+    pub state: State,
+    pub error: Option<String>,
+    pub statement_index: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct RawRow {
+    #[diesel(sql_type = Text)]
+    revision: String,
+    #[diesel(sql_type = Text)]
+    parents: String,
+    #[diesel(sql_type = Text)]
+    checksum: String,
+    #[diesel(sql_type = Text)]
+    applied_at: String,
+    #[diesel(sql_type = BigInt)]
+    duration_ms: i64,
+    #[diesel(sql_type = Text)]
+    state: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    error: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    statement_index: Option<i64>,
+}
+
+/// The statement that creates the version table if it is missing.
+pub fn create_sql(conn: &Connection, table: &str) -> String {
+    let mut w = conn.dialect().writer();
+    w.raw("CREATE TABLE IF NOT EXISTS ")
+        .ident(table)
+        .raw(" (revision VARCHAR(64) NOT NULL PRIMARY KEY, parents VARCHAR(1024) NOT NULL, ")
+        .raw("checksum VARCHAR(64) NOT NULL, applied_at VARCHAR(40) NOT NULL, ")
+        .raw("duration_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL, error TEXT, ")
+        .raw("statement_index BIGINT)");
+    w.finish()
+}
+
+pub fn ensure(conn: &mut Connection, table: &str) -> Result<()> {
+    let sql = create_sql(conn, table);
+    conn.batch_execute(&sql)
+        .map_err(Error::db(format!("creating the version table {table}")))
+}
+
+/// Every row, ordered by time applied.
+pub fn read(conn: &mut Connection, table: &str) -> Result<Vec<VersionRow>> {
+    let mut w = conn.dialect().writer();
+    w.raw("SELECT revision, parents, checksum, applied_at, duration_ms, state, error, statement_index FROM ")
+        .ident(table)
+        .raw(" ORDER BY applied_at, revision");
+    let sql = w.finish();
+    let rows: Vec<RawRow> = match conn {
+        Connection::Sqlite(c) => diesel::sql_query(sql).load(c),
+    }
+    .map_err(Error::db(format!("reading the version table {table}")))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| VersionRow {
+            parents: r
+                .parents
+                .split(',')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            revision: r.revision,
+            checksum: r.checksum,
+            applied_at: r.applied_at,
+            duration_ms: r.duration_ms,
+            state: if r.state == "failed" {
+                State::Failed
+            } else {
+                State::Applied
+            },
+            error: r.error,
+            statement_index: r.statement_index,
+        })
+        .collect())
+}
+
+/// Whether the version table exists (it is created on the first upgrade or stamp).
+pub fn exists(conn: &mut Connection, table: &str) -> Result<bool> {
+    let mut w = conn.dialect().writer();
+    w.raw("SELECT 1 FROM ").ident(table).raw(" WHERE 1 = 0");
+    let sql = w.finish();
+    Ok(conn.batch_execute(&sql).is_ok())
+}
+
+pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
+    let d = conn.dialect();
+    let mut w = d.writer();
+    w.raw("INSERT INTO ").ident(table).raw(
+        " (revision, parents, checksum, applied_at, duration_ms, state, error, statement_index) VALUES (",
+    );
+    for n in 1..=8 {
+        if n > 1 {
+            w.raw(", ");
+        }
+        w.raw(&d.placeholder(n));
+    }
+    w.raw(")");
+    let sql = w.finish();
+    let parents = row.parents.join(",");
+    let result = match conn {
+        Connection::Sqlite(c) => diesel::sql_query(sql)
+            .bind::<Text, _>(&row.revision)
+            .bind::<Text, _>(&parents)
+            .bind::<Text, _>(&row.checksum)
+            .bind::<Text, _>(&row.applied_at)
+            .bind::<BigInt, _>(row.duration_ms)
+            .bind::<Text, _>(row.state.as_str())
+            .bind::<Nullable<Text>, _>(row.error.as_deref())
+            .bind::<Nullable<BigInt>, _>(row.statement_index)
+            .execute(c),
+    };
+    result
+        .map(|_| ())
+        .map_err(Error::db(format!("recording revision {}", row.revision)))
+}
+
+pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> {
+    let d = conn.dialect();
+    let mut w = d.writer();
+    w.raw("DELETE FROM ")
+        .ident(table)
+        .raw(" WHERE revision = ")
+        .raw(&d.placeholder(1));
+    let sql = w.finish();
+    let result = match conn {
+        Connection::Sqlite(c) => diesel::sql_query(sql).bind::<Text, _>(revision).execute(c),
+    };
+    result
+        .map(|_| ())
+        .map_err(Error::db(format!("removing revision {revision} from the version table")))
+}
+
+pub fn delete_all(conn: &mut Connection, table: &str) -> Result<()> {
+    let mut w = conn.dialect().writer();
+    w.raw("DELETE FROM ").ident(table);
+    let sql = w.finish();
+    conn.batch_execute(&sql)
+        .map_err(Error::db(format!("emptying the version table {table}")))
+}

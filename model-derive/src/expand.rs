@@ -1,0 +1,349 @@
+//! The generated code: one `static ModelDef` of plain data, the `Model` impl that points at
+//! it, and its registration. Everything the registry needs to check at run time is data;
+//! everything rustc can check (types map, `references(T)` is a model, `max_length` is on a
+//! string) is checked by naming traits in that data.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::DeriveInput;
+
+use crate::ast::{self, Container, Field};
+use crate::attr::{self, DefaultLit, FkAction, Reference};
+use crate::check;
+use crate::ctxt::Ctxt;
+
+/// The full expansion, or every error found in the input.
+pub fn expand(input: &DeriveInput) -> Result<TokenStream, syn::Error> {
+    let mut cx = Ctxt::new();
+    let container = ast::Container::from_ast(&mut cx, input);
+    if let Some(container) = &container {
+        check::check(&mut cx, container);
+    }
+    cx.check()?;
+    container.map(|c| model(&c)).ok_or_else(|| {
+        syn::Error::new(
+            input.ident.span(),
+            "#[derive(Model)] needs a struct with named fields",
+        )
+    })
+}
+
+/// What is emitted next to the errors: a `Model` impl with an empty definition, so that
+/// code using the type (`references(X)`, `X::TABLE`) still compiles and the user sees only
+/// the errors that matter.
+pub fn fallback(input: &DeriveInput) -> TokenStream {
+    let private = private();
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let struct_name = ident.unraw().to_string();
+    // The errors are already reported; this parse only recovers the table name if it was
+    // readable.
+    let table = attr::parse_container(&mut Ctxt::new(), &input.attrs)
+        .table
+        .map_or_else(|| ast::default_table_name(ident), |key| key.value.value());
+    let location = location(ident);
+    quote! {
+        const _: () = {
+            static DEFINITION: #private::ModelDef = #private::ModelDef {
+                struct_name: #struct_name,
+                table: #table,
+                columns: &[],
+                primary_key: &[],
+                indexes: &[],
+                foreign_keys: &[],
+                checks: &[],
+                renamed_from: #private::None,
+                comment: #private::None,
+                location: #location,
+            };
+            #[automatically_derived]
+            impl #impl_generics #private::Model for #ident #ty_generics #where_clause {
+                const TABLE: &'static str = #table;
+                const PRIMARY_KEY: &'static [&'static str] = &[];
+                fn definition() -> &'static #private::ModelDef {
+                    &DEFINITION
+                }
+            }
+        };
+    }
+}
+
+fn private() -> TokenStream {
+    quote!(::migrate_core::__private)
+}
+
+fn model(container: &Container) -> TokenStream {
+    let private = private();
+    let ident = container.ident;
+    let struct_name = ident.unraw().to_string();
+    let table = container.table();
+    let columns: Vec<TokenStream> = container.columns().map(column_def).collect();
+    let primary_key: Vec<String> = container
+        .primary_key()
+        .iter()
+        .map(|field| field.column())
+        .collect();
+    let indexes = index_defs(container);
+    let foreign_keys: Vec<TokenStream> = container
+        .columns()
+        .filter_map(|field| foreign_key_def(container, field))
+        .collect();
+    let checks = container.attrs.checks.iter().map(|check| {
+        let (name, expr) = (check.name.value(), check.expr.value());
+        quote!(#private::CheckDef { name: #name, expr: #expr })
+    });
+    let renamed_from = optional_str(
+        container
+            .attrs
+            .renamed_from
+            .as_ref()
+            .map(|key| key.value.value()),
+    );
+    let comment = optional_str(container.comment());
+    let location = location(ident);
+    let assertions = container.columns().map(type_assertions);
+    quote! {
+        const _: () = {
+            static DEFINITION: #private::ModelDef = #private::ModelDef {
+                struct_name: #struct_name,
+                table: #table,
+                columns: &[#(#columns),*],
+                primary_key: &[#(#primary_key),*],
+                indexes: &[#(#indexes),*],
+                foreign_keys: &[#(#foreign_keys),*],
+                checks: &[#(#checks),*],
+                renamed_from: #renamed_from,
+                comment: #comment,
+                location: #location,
+            };
+            #(#assertions)*
+            #[automatically_derived]
+            impl #private::Model for #ident {
+                const TABLE: &'static str = #table;
+                const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
+                fn definition() -> &'static #private::ModelDef {
+                    &DEFINITION
+                }
+            }
+            #private::inventory::submit! {
+                #private::Registration(&DEFINITION)
+            }
+        };
+    }
+}
+
+/// `line!()` spanned at the struct name reports the struct's line rather than the derive's.
+fn location(ident: &syn::Ident) -> TokenStream {
+    let private = private();
+    let line = quote_spanned!(ident.span()=> ::core::line!());
+    quote! {
+        #private::SourceLocation {
+            module_path: ::core::module_path!(),
+            file: ::core::file!(),
+            line: #line,
+        }
+    }
+}
+
+fn column_def(field: &Field) -> TokenStream {
+    let private = private();
+    let attrs = &field.attrs;
+    let name = field.column();
+    let (ty, nullable) = match &attrs.sql_type {
+        // An explicit SQL type needs no `SqlMapped` impl, so nullability has to come from
+        // how the field type is spelled.
+        Some(sql_type) => {
+            let sql_type = sql_type.value.value();
+            let nullable = ast::is_option(field.ty);
+            (
+                quote!(#private::custom(#sql_type)),
+                nullable.to_token_stream(),
+            )
+        }
+        None => {
+            let field_ty = field.ty;
+            // Spanned at the field type so that an unmapped type is reported there.
+            let span = field_ty.span();
+            (
+                quote_spanned!(span=> <#field_ty as #private::SqlMapped>::COLUMN_TYPE),
+                quote_spanned!(span=> <#field_ty as #private::SqlMapped>::NULLABLE),
+            )
+        }
+    };
+    let max_length = optional(
+        attrs
+            .max_length
+            .as_ref()
+            .map(|key| Literal::u32_unsuffixed(key.value).into_token_stream()),
+    );
+    let precision = optional(match (&attrs.precision, &attrs.scale) {
+        (Some(precision), Some(scale)) => {
+            let precision = Literal::u32_unsuffixed(precision.value);
+            let scale = Literal::u32_unsuffixed(scale.value);
+            Some(quote!((#precision, #scale)))
+        }
+        _ => None,
+    });
+    let default = optional(match (&attrs.default, &attrs.default_sql) {
+        (Some(default), _) => Some(default_def(&default.value)),
+        (None, Some(sql)) => {
+            let sql = sql.value.value();
+            Some(quote!(#private::DefaultDef::Sql(#sql)))
+        }
+        (None, None) => None,
+    });
+    let renamed_from = optional_str(attrs.renamed_from.as_ref().map(|key| key.value.value()));
+    let comment = optional_str(field.comment());
+    quote! {
+        #private::ColumnDef {
+            name: #name,
+            ty: #ty,
+            nullable: #nullable,
+            max_length: #max_length,
+            precision: #precision,
+            default: #default,
+            renamed_from: #renamed_from,
+            comment: #comment,
+        }
+    }
+}
+
+fn default_def(default: &DefaultLit) -> TokenStream {
+    let private = private();
+    match default {
+        DefaultLit::Text(text) => quote!(#private::DefaultDef::Text(#text)),
+        DefaultLit::Bool(flag) => quote!(#private::DefaultDef::Bool(#flag)),
+        DefaultLit::Int(number) => {
+            // A negative `Literal` does not survive every token consumer; spell the sign.
+            let magnitude = Literal::u64_unsuffixed(number.unsigned_abs());
+            if *number < 0 {
+                quote!(#private::DefaultDef::Int(-#magnitude))
+            } else {
+                quote!(#private::DefaultDef::Int(#magnitude))
+            }
+        }
+        DefaultLit::Float(text) => quote!(#private::DefaultDef::Float(#text)),
+    }
+}
+
+/// Struct-level indexes in the order written, then the fields' `index`/`unique`.
+fn index_defs(container: &Container) -> Vec<TokenStream> {
+    let private = private();
+    let mut indexes: Vec<TokenStream> = container
+        .attrs
+        .indexes
+        .iter()
+        .map(|index| {
+            let name = optional_str(index.name.as_ref().map(syn::LitStr::value));
+            let columns = index.columns.iter().map(|column| &column.name);
+            let unique = index.unique;
+            quote!(#private::IndexDef { name: #name, columns: &[#(#columns),*], unique: #unique })
+        })
+        .collect();
+    for field in container.columns() {
+        let column = field.column();
+        for (present, unique) in [
+            (field.attrs.index.is_some(), false),
+            (field.attrs.unique.is_some(), true),
+        ] {
+            if present {
+                indexes.push(quote!(#private::IndexDef {
+                    name: #private::None,
+                    columns: &[#column],
+                    unique: #unique,
+                }));
+            }
+        }
+    }
+    indexes
+}
+
+fn foreign_key_def(container: &Container, field: &Field) -> Option<TokenStream> {
+    let private = private();
+    let reference = field.attrs.references.as_ref()?;
+    let column = field.column();
+    let (ref_table, ref_columns) = match &reference.value {
+        Reference::Model(ty) => {
+            // Spanned at the type so that a type that is not a model is reported there.
+            let span = ty.span();
+            // The definition lives outside the impl, where `Self` means nothing.
+            let ty = match ty {
+                syn::Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self") => {
+                    syn::Ident::new(&container.ident.to_string(), span).into_token_stream()
+                }
+                _ => ty.into_token_stream(),
+            };
+            (
+                quote_spanned!(span=> <#ty as #private::Model>::TABLE),
+                quote!(&[]),
+            )
+        }
+        Reference::Column { table, column } => (quote!(#table), quote!(&[#column])),
+    };
+    let action = |key: &Option<attr::Key<FkAction>>| {
+        let variant = key
+            .as_ref()
+            .map_or(FkAction::NoAction, |k| k.value)
+            .variant();
+        let variant = syn::Ident::new(variant, Span::call_site());
+        quote!(#private::FkAction::#variant)
+    };
+    let on_delete = action(&field.attrs.on_delete);
+    let on_update = action(&field.attrs.on_update);
+    Some(quote! {
+        #private::ForeignKeyDef {
+            columns: &[#column],
+            ref_table: #ref_table,
+            ref_columns: #ref_columns,
+            on_delete: #on_delete,
+            on_update: #on_update,
+        }
+    })
+}
+
+/// Assertions that let rustc reject `max_length` on a non-string and `precision`/`scale` on
+/// a non-decimal, with the messages the marker traits carry.
+fn type_assertions(field: &Field) -> TokenStream {
+    let private = private();
+    if field.attrs.sql_type.is_some() {
+        return TokenStream::new();
+    }
+    let ty = field.ty;
+    let mut assertions = TokenStream::new();
+    if let Some(key) = &field.attrs.max_length {
+        assertions.extend(quote_spanned! {key.span=>
+            const _: fn() = || {
+                fn string_column<T: ?::core::marker::Sized + #private::StringColumn>() {}
+                string_column::<#ty>();
+            };
+        });
+    }
+    if let Some(key) = field
+        .attrs
+        .precision
+        .as_ref()
+        .or(field.attrs.scale.as_ref())
+    {
+        assertions.extend(quote_spanned! {key.span=>
+            const _: fn() = || {
+                fn decimal_column<T: ?::core::marker::Sized + #private::DecimalColumn>() {}
+                decimal_column::<#ty>();
+            };
+        });
+    }
+    assertions
+}
+
+fn optional(value: Option<TokenStream>) -> TokenStream {
+    let private = private();
+    match value {
+        Some(value) => quote!(#private::Some(#value)),
+        None => quote!(#private::None),
+    }
+}
+
+fn optional_str(value: Option<String>) -> TokenStream {
+    optional(value.map(|text| text.into_token_stream()))
+}

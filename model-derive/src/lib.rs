@@ -1,0 +1,40 @@
+//! `#[derive(Model)]`: turns a struct into a registered table definition.
+//!
+//! Use it through `migrate_core::Model`; the generated code names only
+//! `::migrate_core::__private`. The attributes are described in the user guide
+//! (docs/attributes.md) and in the doc of [`macro@Model`].
+
+mod ast;
+mod attr;
+mod check;
+mod ctxt;
+mod expand;
+
+use proc_macro::TokenStream;
+
+/// Registers the struct as a table definition.
+///
+/// Struct attributes: `table = "…"` (default: the struct name in snake case plus `s`, as
+/// diesel infers it), `index(columns(a, b), name = "…")`, `unique(columns(a, b), name = "…")`,
+/// `check(name = "…", expr = "…")`, `renamed_from = "…"`, `comment = "…"`.
+///
+/// Field attributes: `primary_key`, `column = "…"`, `max_length = N`, `precision = P,
+/// scale = S`, `sql_type = "…"`, `unique`, `index`, `default = <literal>`,
+/// `default_sql = "…"`, `references(Model)` or `references = "table.column"`,
+/// `on_delete = "…"`, `on_update = "…"`, `renamed_from = "…"`, `skip`, `comment = "…"`.
+///
+/// Doc comments become table and column comments unless `comment` is given. Columns in
+/// `index(columns(…))` are column names, which are the field names unless `column = "…"`
+/// renames them. Without `primary_key` on any field, the field named `id` is the key.
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match expand::expand(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => {
+            let mut tokens = errors.to_compile_error();
+            tokens.extend(expand::fallback(&input));
+            tokens.into()
+        }
+    }
+}
