@@ -87,6 +87,7 @@ pub enum Command {
     /// Revert revisions down to a target.
     Downgrade {
         /// `base`, a revision id or unique prefix, `-N`, `REV-N`.
+        #[arg(allow_hyphen_values = true)]
         target: String,
     },
 

@@ -741,7 +741,9 @@ fn doc_comment(attrs: &[Attribute]) -> Option<String> {
         else {
             continue;
         };
-        for line in text.value().lines() {
+        // `split`, not `lines`: an empty `///` line is an empty string and must still end
+        // the paragraph.
+        for line in text.value().split('\n') {
             let line = line.trim();
             if line.is_empty() {
                 if !current.is_empty() {

@@ -1,4 +1,4 @@
-//! `#[derive(Model)]` on valid models: what the registry makes of every attribute.
+//! `#[derive(Debug, Model)]` on valid models: what the registry makes of every attribute.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use migrate_core::registry::{ModelDef, RegisteredModel};
@@ -6,7 +6,7 @@ use migrate_core::schema::{Check, Column, ColumnType, DefaultValue, FkAction, Fo
 use migrate_core::{Model, Registry};
 
 /// An organization that owns memberships.
-#[derive(Model)]
+#[derive(Debug, Model)]
 #[model(table = "dr_organizations", comment = "Tenants of the service")]
 pub struct DrOrganization {
     pub id: i64,
@@ -37,7 +37,7 @@ pub struct DrOrganization {
     pub cache: std::collections::HashMap<String, String>,
 }
 
-#[derive(Model)]
+#[derive(Debug, Model)]
 #[model(table = "dr_accounts", renamed_from = "dr_users")]
 pub struct DrAccount {
     pub id: i64,
@@ -51,7 +51,7 @@ pub struct DrAccount {
 /// Membership of an account in an organization.
 ///
 /// One row per pair.
-#[derive(Model)]
+#[derive(Debug, Model)]
 #[model(index(columns(role, joined_at)))]
 #[model(unique(name = "uq_member_token", columns(token_value)))]
 #[model(check(name = "ck_member_role", expr = "length(role) > 0"))]

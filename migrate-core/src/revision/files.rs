@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -243,7 +243,7 @@ pub fn write_revision(dir: &Path, new: NewRevision<'_>) -> Result<Revision> {
     }
 
     // The folder's time: now, or just after the newest existing folder.
-    let mut when = Utc::now().naive_utc();
+    let mut when = Utc::now().naive_utc().trunc_subsecs(0);
     if let Some(latest) = existing.iter().filter_map(|e| e.version_time).max() {
         if when <= latest {
             when = latest + TimeDelta::seconds(1);

@@ -1,0 +1,9 @@
+use migrate_core::Model;
+
+#[derive(Model)]
+#[model(tabel = "people")]
+pub struct User {
+    pub id: i64,
+}
+
+fn main() {}
