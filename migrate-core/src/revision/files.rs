@@ -373,7 +373,11 @@ fn validate_name(name: &str, what: &str, allow_dash: bool) -> Result<()> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || (allow_dash && c == '-'));
     if name.is_empty() || !ok_chars || name.len() > 64 {
-        let dash = if allow_dash { ", `_` and `-`" } else { " and `_`" };
+        let dash = if allow_dash {
+            ", `_` and `-`"
+        } else {
+            " and `_`"
+        };
         return Err(Error::Graph(format!(
             "invalid {what} `{name}`\n  hint: use 1 to 64 ASCII letters, digits{dash}"
         )));
@@ -583,7 +587,10 @@ fn read_folder(entry: &Entry) -> Result<(Revision, bool)> {
 
     let Some(meta) = meta else {
         // A plain diesel folder without metadata.toml: diesel runs it in a transaction.
-        return Ok((plain_revision(entry, true, up_sql, down_sql, dialect_sql), false));
+        return Ok((
+            plain_revision(entry, true, up_sql, down_sql, dialect_sql),
+            false,
+        ));
     };
     let Some(id) = meta.revision else {
         if meta.parents.is_some() {
@@ -596,7 +603,10 @@ fn read_folder(entry: &Entry) -> Result<(Revision, bool)> {
         }
         // diesel reads a metadata.toml without the key as `false`.
         let in_tx = meta.run_in_transaction.unwrap_or(false);
-        return Ok((plain_revision(entry, in_tx, up_sql, down_sql, dialect_sql), false));
+        return Ok((
+            plain_revision(entry, in_tx, up_sql, down_sql, dialect_sql),
+            false,
+        ));
     };
 
     let bad = |message: String| Error::Metadata {
@@ -656,8 +666,8 @@ fn plain_revision(
         .split_once('_')
         .map(|(_, rest)| rest.to_owned())
         .unwrap_or_default();
-    let created = version_time(&version)
-        .map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
+    let created =
+        version_time(&version).map(|t| t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true));
     Revision {
         id: version,
         parents: Vec::new(),

@@ -14,9 +14,9 @@ fn parse_relative(spec: &str) -> Result<Option<(&str, bool, usize)>> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(None);
     }
-    let steps: usize = digits.parse().map_err(|_| {
-        Error::Graph(format!("`{spec}`: the step count `{digits}` is too large"))
-    })?;
+    let steps: usize = digits
+        .parse()
+        .map_err(|_| Error::Graph(format!("`{spec}`: the step count `{digits}` is too large")))?;
     if steps == 0 {
         return Err(Error::Graph(format!(
             "`{spec}`: a relative step must be at least 1"
@@ -66,6 +66,10 @@ impl Graph {
         if let Some(&i) = self.labels.get(spec) {
             return Ok(Dest::Revs(vec![i]));
         }
+        // Before `@` forms, so `label@head-1` steps back from the branch head.
+        if let Some((base, forward, steps)) = parse_relative(spec)? {
+            return self.relative(spec, base, forward, steps, current, direction);
+        }
         if let Some((label, which)) = spec.rsplit_once('@') {
             let labeled = self.label_index(label)?;
             return match which {
@@ -76,9 +80,6 @@ impl Graph {
                      or `{label}@base`"
                 ))),
             };
-        }
-        if let Some((base, forward, steps)) = parse_relative(spec)? {
-            return self.relative(spec, base, forward, steps, current, direction);
         }
         Ok(Dest::Revs(vec![self.by_prefix(spec)?]))
     }

@@ -47,7 +47,11 @@ fn err<T: std::fmt::Debug>(r: crate::error::Result<T>) -> String {
 
 /// a <- b <- c
 fn linear() -> Graph {
-    graph(vec![rev("aaa111", &[]), rev("bbb222", &["aaa111"]), rev("ccc333", &["bbb222"])])
+    graph(vec![
+        rev("aaa111", &[]),
+        rev("bbb222", &["aaa111"]),
+        rev("ccc333", &["bbb222"]),
+    ])
 }
 
 /// a <- b1, a <- b2 (two heads)
@@ -137,7 +141,10 @@ fn resolve_forms() {
     assert_eq!(g.resolve("aaa+2").unwrap().unwrap().id, "ccc333");
     assert_eq!(g.resolve("head-1").unwrap().unwrap().id, "bbb222");
     assert_eq!(g.resolve("base+1").unwrap().unwrap().id, "aaa111");
-    assert!(g.resolve("head-3").unwrap().is_none(), "stepping off the base is base");
+    assert!(
+        g.resolve("head-3").unwrap().is_none(),
+        "stepping off the base is base"
+    );
     assert!(err(g.resolve("head-4")).contains("only 3 step(s) back"));
     assert!(err(g.resolve("aaa+3")).contains("only 2 step(s) forward"));
     assert!(err(g.resolve("+1")).contains("relative to the database"));
@@ -147,7 +154,11 @@ fn resolve_forms() {
 
 #[test]
 fn ambiguous_and_unknown_prefixes() {
-    let g = graph(vec![rev("abc111", &[]), rev("abc222", &["abc111"]), rev("abd333", &["abc222"])]);
+    let g = graph(vec![
+        rev("abc111", &[]),
+        rev("abc222", &["abc111"]),
+        rev("abd333", &["abc222"]),
+    ]);
     let msg = err(g.resolve("abc"));
     assert!(msg.contains("ambiguous"), "{msg}");
     assert!(msg.contains("abc111") && msg.contains("abc222"), "{msg}");
@@ -156,7 +167,10 @@ fn ambiguous_and_unknown_prefixes() {
     assert_eq!(g.resolve("abc2").unwrap().unwrap().id, "abc222");
     assert_eq!(g.resolve("abd").unwrap().unwrap().id, "abd333");
     let msg = err(g.resolve("zzz"));
-    assert!(msg.contains("unknown revision `zzz`") && msg.contains("history"), "{msg}");
+    assert!(
+        msg.contains("unknown revision `zzz`") && msg.contains("history"),
+        "{msg}"
+    );
     assert!(err(g.upgrade_plan(&set(&[]), "abc")).contains("ambiguous"));
 }
 
@@ -167,17 +181,38 @@ fn upgrade_targets_on_a_line() {
     let g = linear();
     let none = set(&[]);
     let a = set(&["aaa111"]);
-    assert_eq!(ids(g.upgrade_plan(&none, "head").unwrap()), ["aaa111", "bbb222", "ccc333"]);
-    assert_eq!(ids(g.upgrade_plan(&a, "head").unwrap()), ["bbb222", "ccc333"]);
-    assert_eq!(ids(g.upgrade_plan(&a, "heads").unwrap()), ["bbb222", "ccc333"]);
-    assert_eq!(ids(g.upgrade_plan(&none, "bbb222").unwrap()), ["aaa111", "bbb222"]);
-    assert_eq!(ids(g.upgrade_plan(&none, "bb").unwrap()), ["aaa111", "bbb222"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&none, "head").unwrap()),
+        ["aaa111", "bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&a, "head").unwrap()),
+        ["bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&a, "heads").unwrap()),
+        ["bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&none, "bbb222").unwrap()),
+        ["aaa111", "bbb222"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&none, "bb").unwrap()),
+        ["aaa111", "bbb222"]
+    );
     assert_eq!(ids(g.upgrade_plan(&none, "+1").unwrap()), ["aaa111"]);
     assert_eq!(ids(g.upgrade_plan(&a, "+1").unwrap()), ["bbb222"]);
     assert_eq!(ids(g.upgrade_plan(&a, "+2").unwrap()), ["bbb222", "ccc333"]);
     assert!(err(g.upgrade_plan(&a, "+3")).contains("only 2 step(s) forward"));
-    assert_eq!(ids(g.upgrade_plan(&none, "aaa+1").unwrap()), ["aaa111", "bbb222"]);
-    assert_eq!(ids(g.upgrade_plan(&none, "ccc-1").unwrap()), ["aaa111", "bbb222"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&none, "aaa+1").unwrap()),
+        ["aaa111", "bbb222"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&none, "ccc-1").unwrap()),
+        ["aaa111", "bbb222"]
+    );
     assert!(g.upgrade_plan(&none, "base").unwrap().is_empty());
     let all = set(&["aaa111", "bbb222", "ccc333"]);
     assert!(g.upgrade_plan(&all, "head").unwrap().is_empty());
@@ -210,21 +245,42 @@ fn unknown_applied_revisions() {
 fn downgrade_targets_on_a_line() {
     let g = linear();
     let all = set(&["aaa111", "bbb222", "ccc333"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "base").unwrap()), ["ccc333", "bbb222", "aaa111"]);
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "base").unwrap()),
+        ["ccc333", "bbb222", "aaa111"]
+    );
     assert_eq!(ids(g.downgrade_plan(&all, "-1").unwrap()), ["ccc333"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "-2").unwrap()), ["ccc333", "bbb222"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "-3").unwrap()), ["ccc333", "bbb222", "aaa111"]);
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "-2").unwrap()),
+        ["ccc333", "bbb222"]
+    );
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "-3").unwrap()),
+        ["ccc333", "bbb222", "aaa111"]
+    );
     assert!(err(g.downgrade_plan(&all, "-4")).contains("only 3 step(s) back"));
-    assert_eq!(ids(g.downgrade_plan(&all, "aaa111").unwrap()), ["ccc333", "bbb222"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "a").unwrap()), ["ccc333", "bbb222"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "ccc-2").unwrap()), ["ccc333", "bbb222"]);
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "aaa111").unwrap()),
+        ["ccc333", "bbb222"]
+    );
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "a").unwrap()),
+        ["ccc333", "bbb222"]
+    );
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "ccc-2").unwrap()),
+        ["ccc333", "bbb222"]
+    );
     assert_eq!(ids(g.downgrade_plan(&all, "head-1").unwrap()), ["ccc333"]);
     assert!(g.downgrade_plan(&all, "head").unwrap().is_empty());
     assert!(err(g.downgrade_plan(&all, "+1")).contains("upgrade +1"));
 
     let ab = set(&["aaa111", "bbb222"]);
     let msg = err(g.downgrade_plan(&ab, "ccc333"));
-    assert!(msg.contains("not applied") && msg.contains("upgrade ccc333"), "{msg}");
+    assert!(
+        msg.contains("not applied") && msg.contains("upgrade ccc333"),
+        "{msg}"
+    );
     assert!(err(g.downgrade_plan(&set(&[]), "-1")).contains("nothing is applied"));
     assert!(g.downgrade_plan(&set(&[]), "base").unwrap().is_empty());
 }
@@ -236,12 +292,21 @@ fn two_heads_refuse_head_and_suggest_merge() {
     let g = graph(forked());
     assert_eq!(ids(g.heads()), ["b1", "b2"]);
     let msg = err(g.upgrade_plan(&set(&[]), "head"));
-    assert!(msg.contains("2 heads") && msg.contains("merge heads -m"), "{msg}");
+    assert!(
+        msg.contains("2 heads") && msg.contains("merge heads -m"),
+        "{msg}"
+    );
     assert!(msg.contains("b1") && msg.contains("b2"), "{msg}");
     assert!(err(g.resolve("head")).contains("merge heads"));
     assert!(err(g.resolve("heads")).contains("several revisions"));
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "heads").unwrap()), ["a0", "b1", "b2"]);
-    assert_eq!(ids(g.upgrade_plan(&set(&["a0", "b1"]), "heads").unwrap()), ["b2"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "heads").unwrap()),
+        ["a0", "b1", "b2"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&["a0", "b1"]), "heads").unwrap()),
+        ["b2"]
+    );
     // `+1` from the fork point cannot choose a branch.
     let msg = err(g.upgrade_plan(&set(&["a0"]), "+1"));
     assert!(msg.contains("several") && msg.contains("b1"), "{msg}");
@@ -260,12 +325,24 @@ fn merge_semantics() {
     assert_eq!(ids(g.heads()), ["m0"]);
     assert!(g.get("m0").unwrap().is_merge());
     assert!(!g.get("b1").unwrap().is_merge());
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "head").unwrap()), ["a0", "b1", "b2", "m0"]);
-    assert_eq!(ids(g.upgrade_plan(&set(&["a0", "b1"]), "head").unwrap()), ["b2", "m0"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "head").unwrap()),
+        ["a0", "b1", "b2", "m0"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&["a0", "b1"]), "head").unwrap()),
+        ["b2", "m0"]
+    );
     // From both branch heads, `+1` is the merge.
-    assert_eq!(ids(g.upgrade_plan(&set(&["a0", "b1", "b2"]), "+1").unwrap()), ["m0"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&["a0", "b1", "b2"]), "+1").unwrap()),
+        ["m0"]
+    );
     // `m0-1` is both parents.
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "m0-1").unwrap()), ["a0", "b1", "b2"]);
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "m0-1").unwrap()),
+        ["a0", "b1", "b2"]
+    );
     assert!(err(g.resolve("m0-1")).contains("several revisions"));
 
     let all = set(&["a0", "b1", "b2", "m0"]);
@@ -276,7 +353,10 @@ fn merge_semantics() {
     assert_eq!(ids(base), ["m0", "b2", "b1", "a0"]);
     // Downgrading to one parent reverts the merge but not the other branch.
     assert_eq!(ids(g.downgrade_plan(&all, "b1").unwrap()), ["m0"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "a0").unwrap()), ["m0", "b2", "b1"]);
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "a0").unwrap()),
+        ["m0", "b2", "b1"]
+    );
 }
 
 #[test]
@@ -291,15 +371,34 @@ fn branch_labels() {
     assert_eq!(g.labeled("feature").unwrap().id, "x1");
     assert_eq!(g.resolve("feature@head").unwrap().unwrap().id, "x2");
     assert_eq!(g.resolve("feature@base").unwrap().unwrap().id, "a0");
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "feature").unwrap()), ["a0", "x1"]);
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "feature@head").unwrap()), ["a0", "x1", "x2"]);
-    assert_eq!(ids(g.upgrade_plan(&set(&[]), "feature+1").unwrap()), ["a0", "x1", "x2"]);
+    assert_eq!(g.resolve("feature@head-1").unwrap().unwrap().id, "x1");
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "feature").unwrap()),
+        ["a0", "x1"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "feature@head").unwrap()),
+        ["a0", "x1", "x2"]
+    );
+    assert_eq!(
+        ids(g.upgrade_plan(&set(&[]), "feature+1").unwrap()),
+        ["a0", "x1", "x2"]
+    );
     let all = set(&["a0", "x1", "x2", "y1"]);
-    assert_eq!(ids(g.downgrade_plan(&all, "feature@base").unwrap()), ["x2", "x1"]);
+    assert_eq!(
+        ids(g.downgrade_plan(&all, "feature@base").unwrap()),
+        ["x2", "x1"]
+    );
     assert_eq!(ids(g.downgrade_plan(&all, "feature").unwrap()), ["x2"]);
-    assert_eq!(ids(g.range(None, "feature@head").unwrap()), ["a0", "x1", "x2"]);
+    assert_eq!(
+        ids(g.range(None, "feature@head").unwrap()),
+        ["a0", "x1", "x2"]
+    );
     let msg = err(g.resolve("nope@head"));
-    assert!(msg.contains("unknown branch label `nope`") && msg.contains("feature"), "{msg}");
+    assert!(
+        msg.contains("unknown branch label `nope`") && msg.contains("feature"),
+        "{msg}"
+    );
     assert!(err(g.resolve("feature@tail")).contains("feature@head"));
 
     // A branch with two heads.
@@ -309,7 +408,10 @@ fn branch_labels() {
         rev("y1", &["a0"]),
     ]);
     let msg = err(g.resolve("main@head"));
-    assert!(msg.contains("2 heads") && msg.contains("merge x1 y1"), "{msg}");
+    assert!(
+        msg.contains("2 heads") && msg.contains("merge x1 y1"),
+        "{msg}"
+    );
 }
 
 // ----- ranges -----------------------------------------------------------------------------------
@@ -317,10 +419,22 @@ fn branch_labels() {
 #[test]
 fn ranges() {
     let g = linear();
-    assert_eq!(ids(g.range(None, "ccc333").unwrap()), ["aaa111", "bbb222", "ccc333"]);
-    assert_eq!(ids(g.range(Some("base"), "head").unwrap()), ["aaa111", "bbb222", "ccc333"]);
-    assert_eq!(ids(g.range(Some("aaa"), "ccc").unwrap()), ["bbb222", "ccc333"]);
-    assert_eq!(ids(g.range_spec("aaa111:ccc333").unwrap()), ["bbb222", "ccc333"]);
+    assert_eq!(
+        ids(g.range(None, "ccc333").unwrap()),
+        ["aaa111", "bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.range(Some("base"), "head").unwrap()),
+        ["aaa111", "bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.range(Some("aaa"), "ccc").unwrap()),
+        ["bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.range_spec("aaa111:ccc333").unwrap()),
+        ["bbb222", "ccc333"]
+    );
     assert_eq!(ids(g.range_spec(":bbb").unwrap()), ["aaa111", "bbb222"]);
     assert_eq!(ids(g.range_spec("bbb:").unwrap()), ["ccc333"]);
     assert_eq!(ids(g.range_spec("bbb").unwrap()), ["aaa111", "bbb222"]);
@@ -331,7 +445,10 @@ fn ranges() {
 
     let g = merged();
     assert_eq!(ids(g.range_spec("b1:m0").unwrap()), ["b2", "m0"]);
-    assert_eq!(ids(g.range_spec(":heads").unwrap()), ["a0", "b1", "b2", "m0"]);
+    assert_eq!(
+        ids(g.range_spec(":heads").unwrap()),
+        ["a0", "b1", "b2", "m0"]
+    );
 }
 
 // ----- integrity errors -------------------------------------------------------------------------
@@ -340,7 +457,10 @@ fn ranges() {
 fn missing_parent_names_the_folder() {
     let r = Graph::from_revisions(vec![rev("a0", &[]), rev("b0", &["zz"])]);
     let msg = err(r);
-    assert!(msg.contains("2026-01-01-000000_b0") && msg.contains("`zz`"), "{msg}");
+    assert!(
+        msg.contains("2026-01-01-000000_b0") && msg.contains("`zz`"),
+        "{msg}"
+    );
     assert!(msg.contains("parents"), "{msg}");
 }
 
@@ -350,7 +470,10 @@ fn duplicate_id_names_both_folders() {
     second.dir = PathBuf::from("/migrations/2026-02-02-000000_copy");
     let msg = err(Graph::from_revisions(vec![rev("a0", &[]), second]));
     assert!(msg.contains("duplicate revision id `a0`"), "{msg}");
-    assert!(msg.contains("2026-01-01-000000_a0") && msg.contains("2026-02-02-000000_copy"), "{msg}");
+    assert!(
+        msg.contains("2026-01-01-000000_a0") && msg.contains("2026-02-02-000000_copy"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -379,11 +502,17 @@ fn label_and_id_conflicts() {
         labeled("b0", &["a0"], "main"),
     ]));
     assert!(msg.contains("duplicate branch label `main`"), "{msg}");
-    let msg = err(Graph::from_revisions(vec![rev("a0", &[]), labeled("b0", &["a0"], "a0")]));
+    let msg = err(Graph::from_revisions(vec![
+        rev("a0", &[]),
+        labeled("b0", &["a0"], "a0"),
+    ]));
     assert!(msg.contains("also the id"), "{msg}");
     let msg = err(Graph::from_revisions(vec![rev("head", &[])]));
     assert!(msg.contains("reserved"), "{msg}");
-    let msg = err(Graph::from_revisions(vec![rev("a0", &["b0", "b0"]), rev("b0", &[])]));
+    let msg = err(Graph::from_revisions(vec![
+        rev("a0", &["b0", "b0"]),
+        rev("b0", &[]),
+    ]));
     assert!(msg.contains("twice"), "{msg}");
 }
 
@@ -393,8 +522,14 @@ fn label_and_id_conflicts() {
 fn missing_directory_says_init() {
     let tmp = tempfile::tempdir().unwrap();
     let msg = err(Graph::load(&tmp.path().join("migrations")));
-    assert!(msg.contains("does not exist") && msg.contains("init"), "{msg}");
-    let msg = err(write_revision(&tmp.path().join("migrations"), new_rev("x", &[])));
+    assert!(
+        msg.contains("does not exist") && msg.contains("init"),
+        "{msg}"
+    );
+    let msg = err(write_revision(
+        &tmp.path().join("migrations"),
+        new_rev("x", &[]),
+    ));
     assert!(msg.contains("init"), "{msg}");
 }
 
@@ -404,7 +539,10 @@ fn malformed_metadata_names_the_file() {
     let folder = tmp.path().join("2026-01-01-000000_bad");
     write_file(&folder.join("up.sql"), "SELECT 1;");
     write_file(&folder.join("down.sql"), "");
-    write_file(&folder.join("metadata.toml"), "run_in_transaction = true\nrevision = \n");
+    write_file(
+        &folder.join("metadata.toml"),
+        "run_in_transaction = true\nrevision = \n",
+    );
     let e = Graph::load(tmp.path()).unwrap_err();
     match &e {
         Error::Metadata { path, .. } => assert_eq!(path, &folder.join("metadata.toml")),
@@ -413,7 +551,10 @@ fn malformed_metadata_names_the_file() {
     assert!(e.to_string().contains("metadata.toml"), "{e}");
 
     // Graph keys without `parents`.
-    write_file(&folder.join("metadata.toml"), "run_in_transaction = true\nrevision = \"abc\"\n");
+    write_file(
+        &folder.join("metadata.toml"),
+        "run_in_transaction = true\nrevision = \"abc\"\n",
+    );
     let msg = err(Graph::load(tmp.path()));
     assert!(msg.contains("`parents` is missing"), "{msg}");
 }
@@ -423,7 +564,10 @@ fn folder_without_up_sql_is_an_error() {
     let tmp = tempfile::tempdir().unwrap();
     write_file(&tmp.path().join("2026-01-01-000000_empty/down.sql"), "");
     let msg = err(Graph::load(tmp.path()));
-    assert!(msg.contains("2026-01-01-000000_empty") && msg.contains("no up.sql"), "{msg}");
+    assert!(
+        msg.contains("2026-01-01-000000_empty") && msg.contains("no up.sql"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -443,16 +587,34 @@ fn dialect_file_errors() {
 fn diesel_layout_is_adopted_as_a_linear_history() {
     let tmp = tempfile::tempdir().unwrap();
     let m = tmp.path();
-    write_file(&m.join("00000000000000_diesel_initial_setup/up.sql"), "SELECT 0;");
-    write_file(&m.join("00000000000000_diesel_initial_setup/down.sql"), "SELECT 0;");
-    write_file(&m.join("2020-01-01-000000_create_users/up.sql"), "CREATE TABLE users (id INT);");
-    write_file(&m.join("2020-01-01-000000_create_users/down.sql"), "DROP TABLE users;");
+    write_file(
+        &m.join("00000000000000_diesel_initial_setup/up.sql"),
+        "SELECT 0;",
+    );
+    write_file(
+        &m.join("00000000000000_diesel_initial_setup/down.sql"),
+        "SELECT 0;",
+    );
+    write_file(
+        &m.join("2020-01-01-000000_create_users/up.sql"),
+        "CREATE TABLE users (id INT);",
+    );
+    write_file(
+        &m.join("2020-01-01-000000_create_users/down.sql"),
+        "DROP TABLE users;",
+    );
     // diesel reads a metadata.toml without the key as `false`.
-    write_file(&m.join("2020-02-01-120000_add_posts/up.sql"), "CREATE TABLE posts (id INT);");
+    write_file(
+        &m.join("2020-02-01-120000_add_posts/up.sql"),
+        "CREATE TABLE posts (id INT);",
+    );
     write_file(&m.join("2020-02-01-120000_add_posts/metadata.toml"), "");
     write_file(&m.join("2020-03-01-000000_no_tx/up.sql"), "SELECT 3;");
     write_file(&m.join("2020-03-01-000000_no_tx/down.sql"), "SELECT 3;");
-    write_file(&m.join("2020-03-01-000000_no_tx/metadata.toml"), "run_in_transaction = false\n");
+    write_file(
+        &m.join("2020-03-01-000000_no_tx/metadata.toml"),
+        "run_in_transaction = false\n",
+    );
     // A graph-keyed revision on top of the diesel history.
     write_file(&m.join("2026-01-01-000000_keyed/up.sql"), "SELECT 4;");
     write_file(&m.join("2026-01-01-000000_keyed/down.sql"), "SELECT 4;");
@@ -468,13 +630,22 @@ fn diesel_layout_is_adopted_as_a_linear_history() {
     let g = Graph::load(m).unwrap();
     assert_eq!(
         ids(g.revisions()),
-        ["00000000000000", "20200101000000", "20200201120000", "20200301000000", "0123456789ab"]
+        [
+            "00000000000000",
+            "20200101000000",
+            "20200201120000",
+            "20200301000000",
+            "0123456789ab"
+        ]
     );
     let users = g.get("20200101000000").unwrap();
     assert_eq!(users.parents, ["00000000000000"]);
     assert_eq!(users.message, "create_users");
     assert_eq!(users.created.as_deref(), Some("2020-01-01T00:00:00Z"));
-    assert!(users.run_in_transaction, "no metadata.toml: diesel's default, true");
+    assert!(
+        users.run_in_transaction,
+        "no metadata.toml: diesel's default, true"
+    );
     assert_eq!(users.dialect, None);
     let posts = g.get("20200201120000").unwrap();
     assert_eq!(posts.parents, ["20200101000000"]);
@@ -496,10 +667,19 @@ fn diesel_layout_is_adopted_as_a_linear_history() {
 #[test]
 fn duplicate_diesel_versions_are_rejected() {
     let tmp = tempfile::tempdir().unwrap();
-    write_file(&tmp.path().join("2020-01-01-000000_one/up.sql"), "SELECT 1;");
-    write_file(&tmp.path().join("2020-01-01-000000_two/up.sql"), "SELECT 2;");
+    write_file(
+        &tmp.path().join("2020-01-01-000000_one/up.sql"),
+        "SELECT 1;",
+    );
+    write_file(
+        &tmp.path().join("2020-01-01-000000_two/up.sql"),
+        "SELECT 2;",
+    );
     let msg = err(Graph::load(tmp.path()));
-    assert!(msg.contains("duplicate revision id `20200101000000`"), "{msg}");
+    assert!(
+        msg.contains("duplicate revision id `20200101000000`"),
+        "{msg}"
+    );
     assert!(msg.contains("_one") && msg.contains("_two"), "{msg}");
 }
 
@@ -511,11 +691,20 @@ fn write_revision_round_trip() {
     assert_eq!(base.id.len(), 12);
     assert!(base.parents.is_empty());
     let folder = base.folder_name();
-    assert_eq!(folder.len(), "2026-01-01-000000_".len() + "create_users_table".len());
+    assert_eq!(
+        folder.len(),
+        "2026-01-01-000000_".len() + "create_users_table".len()
+    );
     assert!(folder.ends_with("_create_users_table"), "{folder}");
     let metadata = fs::read_to_string(base.dir.join("metadata.toml")).unwrap();
-    assert!(metadata.starts_with("run_in_transaction = true\n"), "{metadata}");
-    assert!(metadata.contains(&format!("revision = \"{}\"", base.id)), "{metadata}");
+    assert!(
+        metadata.starts_with("run_in_transaction = true\n"),
+        "{metadata}"
+    );
+    assert!(
+        metadata.contains(&format!("revision = \"{}\"", base.id)),
+        "{metadata}"
+    );
     assert!(metadata.contains("parents = []"), "{metadata}");
     assert!(metadata.contains("dialect = \"sqlite\""), "{metadata}");
     assert!(!metadata.contains("branch_labels"), "{metadata}");
@@ -536,8 +725,14 @@ fn write_revision_round_trip() {
     )];
     let child = write_revision(m, child).unwrap();
     let metadata = fs::read_to_string(child.dir.join("metadata.toml")).unwrap();
-    assert!(metadata.starts_with("run_in_transaction = false\n"), "{metadata}");
-    assert!(metadata.contains("branch_labels = [\"feature-x\"]"), "{metadata}");
+    assert!(
+        metadata.starts_with("run_in_transaction = false\n"),
+        "{metadata}"
+    );
+    assert!(
+        metadata.contains("branch_labels = [\"feature-x\"]"),
+        "{metadata}"
+    );
     assert!(child.dir.join("up.postgres.sql").is_file());
     assert!(child.dir.join("down.postgres.sql").is_file());
     // Written in the same second as the base, yet a later diesel version.
@@ -552,8 +747,14 @@ fn write_revision_round_trip() {
     let (up, down) = child.sql_for("postgres");
     assert!(up.ends_with("CREATE TABLE p (id BIGINT);\n") && down.ends_with("DROP TABLE p;\n"));
     assert!(up.contains("-- dialect: postgres"));
-    assert!(child.sql_for("sqlite").0.ends_with("CREATE TABLE t (id INTEGER);\n"));
-    assert!(child.sql_for("mysql").0.ends_with("CREATE TABLE t (id INTEGER);\n"));
+    assert!(child
+        .sql_for("sqlite")
+        .0
+        .ends_with("CREATE TABLE t (id INTEGER);\n"));
+    assert!(child
+        .sql_for("mysql")
+        .0
+        .ends_with("CREATE TABLE t (id INTEGER);\n"));
     assert_ne!(child.checksum("postgres"), child.checksum("sqlite"));
     assert_eq!(child.checksum("mysql"), child.checksum("sqlite"));
 
@@ -561,7 +762,10 @@ fn write_revision_round_trip() {
     let mut dup = new_rev("again", &[]);
     dup.id = Some("myrev_1".to_owned());
     let msg = err(write_revision(m, dup));
-    assert!(msg.contains("already used") && msg.contains("_add_posts"), "{msg}");
+    assert!(
+        msg.contains("already used") && msg.contains("_add_posts"),
+        "{msg}"
+    );
     assert!(err(write_revision(m, new_rev("x", &["nope"]))).contains("does not exist"));
     let mut bad = new_rev("x", &[]);
     bad.id = Some("head".to_owned());
@@ -592,7 +796,12 @@ fn written_revisions_are_readable_by_diesel() {
         MigrationSource::<diesel::sqlite::Sqlite>::migrations(&source)
             .unwrap()
             .iter()
-            .map(|m| (m.name().version().to_string(), m.metadata().run_in_transaction()))
+            .map(|m| {
+                (
+                    m.name().version().to_string(),
+                    m.metadata().run_in_transaction(),
+                )
+            })
             .collect();
     found.sort();
     let version = |r: &Revision| r.folder_name().split('_').next().unwrap().replace('-', "");
@@ -609,7 +818,10 @@ fn checksums_are_stable() {
     assert_ne!(checksum_sql("SELECT 1;"), checksum_sql("SELECT 1;\n"));
     let mut r = rev("a0", &[]);
     r.up_sql = "CREATE TABLE t (id INTEGER);\n".to_owned();
-    r.dialect_sql.insert("mysql".to_owned(), ("SELECT 1;\n".to_owned(), String::new()));
+    r.dialect_sql.insert(
+        "mysql".to_owned(),
+        ("SELECT 1;\n".to_owned(), String::new()),
+    );
     assert_eq!(
         r.checksum("sqlite"),
         "cb7bba9473513daa6e6daf9337f9d5822cbc95cac71c944b6bf85958041038e1"
@@ -627,7 +839,9 @@ fn revision_ids_are_12_hex_and_distinct() {
     assert_eq!(ids.len(), 1000);
     for id in &ids {
         assert_eq!(id.len(), 12);
-        assert!(id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
     }
 }
 

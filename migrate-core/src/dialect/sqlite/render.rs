@@ -174,3 +174,195 @@ fn rebuild(dialect: &Sqlite, old: &Table, new: &Table) -> Vec<String> {
     );
     statements
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{diff, reverse_plan};
+    use crate::schema::{Check, Column, ColumnType, FkAction, ForeignKey, Index};
+
+    fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            auto_increment: false,
+            renamed_from: None,
+            comment: None,
+        }
+    }
+
+    fn id() -> Column {
+        Column {
+            auto_increment: true,
+            ..column("id", ColumnType::BigInt, false)
+        }
+    }
+
+    fn users() -> Table {
+        Table {
+            name: "users".into(),
+            columns: vec![
+                id(),
+                column("email", ColumnType::Varchar { max_length: 30 }, false),
+                column("nick", ColumnType::Text, true),
+            ],
+            primary_key: vec!["id".into()],
+            indexes: vec![Index {
+                name: "ix_users_nick".into(),
+                columns: vec!["nick".into()],
+                unique: false,
+            }],
+            foreign_keys: vec![],
+            checks: vec![],
+            renamed_from: None,
+            comment: None,
+        }
+    }
+
+    fn posts() -> Table {
+        Table {
+            name: "posts".into(),
+            columns: vec![id(), column("user_id", ColumnType::BigInt, false)],
+            primary_key: vec!["id".into()],
+            indexes: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+            renamed_from: None,
+            comment: None,
+        }
+    }
+
+    fn base() -> Schema {
+        Schema::new(vec![users(), posts()])
+    }
+
+    /// The up and down SQL from `base()` to the schema `change` makes of it.
+    fn up_and_down(change: impl FnOnce(&mut Schema)) -> String {
+        let before = base();
+        let mut after = base();
+        change(&mut after);
+        let ops = diff(&before, &after);
+        let up = render(&Sqlite, &ops, &before);
+        let down = render(&Sqlite, &reverse_plan(&ops), &after);
+        format!(
+            "-- ops\n{}\n-- up\n{};\n-- down\n{};\n",
+            ops.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+            up.join(";\n"),
+            down.join(";\n")
+        )
+    }
+
+    fn table<'s>(schema: &'s mut Schema, name: &str) -> &'s mut Table {
+        schema
+            .tables
+            .iter_mut()
+            .find(|t| t.name == name)
+            .expect("table in the base schema")
+    }
+
+    #[test]
+    fn create_and_drop_table() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let mut tags = posts();
+            tags.name = "tags".into();
+            tags.checks.push(Check {
+                name: "ck_tags_user".into(),
+                expr: "user_id > 0".into(),
+            });
+            s.tables.push(tags);
+        }));
+    }
+
+    #[test]
+    fn rename_table() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "posts");
+            t.name = "articles".into();
+            t.renamed_from = Some("posts".into());
+        }));
+    }
+
+    #[test]
+    fn add_nullable_column_and_column_with_constant_default() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "users");
+            t.columns.push(column("bio", ColumnType::Text, true));
+            t.columns.push(Column {
+                default: Some(crate::schema::DefaultValue::Bool(false)),
+                ..column("verified", ColumnType::Boolean, false)
+            });
+        }));
+    }
+
+    #[test]
+    fn add_column_with_expression_default_rebuilds() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            table(s, "users").columns.push(Column {
+                default: Some(crate::schema::DefaultValue::Sql("CURRENT_TIMESTAMP".into())),
+                ..column("created_at", ColumnType::Timestamp, false)
+            });
+        }));
+    }
+
+    #[test]
+    fn rename_column() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let c = &mut table(s, "users").columns[2];
+            c.name = "display_name".into();
+            c.renamed_from = Some("nick".into());
+            table(s, "users").indexes[0].columns = vec!["display_name".into()];
+        }));
+    }
+
+    #[test]
+    fn alter_column_type_and_nullability() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "users");
+            t.columns[1].ty = ColumnType::Varchar { max_length: 50 };
+            t.columns[2].nullable = false;
+            t.columns[2].default = Some(crate::schema::DefaultValue::Text("anon".into()));
+        }));
+    }
+
+    #[test]
+    fn drop_column() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "users");
+            t.columns.retain(|c| c.name != "nick");
+            t.indexes.clear();
+        }));
+    }
+
+    #[test]
+    fn add_and_drop_index_and_unique() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "users");
+            t.indexes = vec![Index {
+                name: "uq_users_email".into(),
+                columns: vec!["email".into()],
+                unique: true,
+            }];
+        }));
+    }
+
+    #[test]
+    fn add_foreign_key_and_check() {
+        insta::assert_snapshot!(up_and_down(|s| {
+            let t = table(s, "posts");
+            t.foreign_keys.push(ForeignKey {
+                name: "fk_posts_user_id_users".into(),
+                columns: vec!["user_id".into()],
+                ref_table: "users".into(),
+                ref_columns: vec!["id".into()],
+                on_delete: FkAction::Cascade,
+                on_update: FkAction::NoAction,
+            });
+            t.checks.push(Check {
+                name: "ck_posts_user".into(),
+                expr: "user_id > 0".into(),
+            });
+        }));
+    }
+}

@@ -1,0 +1,165 @@
+//! The round trip for every supported type and constraint on SQLite: autogenerate from empty,
+//! upgrade, autogenerate again (nothing), downgrade to base (only the version table left).
+//! Also: the generated history runs under diesel's own migration harness.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+use integration_tests::Project;
+use migrate_core::registry::ModelDef;
+use migrate_core::Model;
+
+mod all_types {
+    use migrate_core::Model;
+
+    #[derive(Model)]
+    #[model(table = "owners")]
+    pub struct Owner {
+        pub id: i32,
+        #[model(max_length = 64, unique)]
+        pub handle: String,
+    }
+
+    /// Every mapped type, nullable and not, with a default of every literal kind.
+    #[derive(Model)]
+    #[model(table = "everything")]
+    #[model(index(columns(small, big)))]
+    #[model(unique(name = "uq_everything_code", columns(code)))]
+    #[model(check(name = "ck_everything_small", expr = "small >= 0"))]
+    pub struct Everything {
+        pub id: i64,
+        #[model(default = true)]
+        pub flag: bool,
+        pub maybe_flag: Option<bool>,
+        #[model(default = 7)]
+        pub small: i16,
+        #[model(default = -1)]
+        pub medium: i32,
+        pub big: i64,
+        #[model(default = 1.5)]
+        pub ratio: f32,
+        pub precise: Option<f64>,
+        #[model(default = "it's")]
+        pub note: String,
+        #[model(max_length = 12)]
+        pub code: String,
+        pub payload: Vec<u8>,
+        pub day: chrono::NaiveDate,
+        pub at_time: Option<chrono::NaiveTime>,
+        #[model(default_sql = "CURRENT_TIMESTAMP")]
+        pub created: chrono::NaiveDateTime,
+        pub stamped: Option<chrono::DateTime<chrono::Utc>>,
+        pub external_id: uuid::Uuid,
+        pub document: Option<serde_json::Value>,
+        #[model(precision = 12, scale = 2)]
+        pub amount: bigdecimal::BigDecimal,
+        pub plain_amount: Option<bigdecimal::BigDecimal>,
+        #[model(sql_type = "CHAR(3)")]
+        pub currency: String,
+        #[model(references(Owner), on_delete = "set null", on_update = "cascade")]
+        pub owner_id: Option<i32>,
+        #[model(skip)]
+        pub cached: Vec<String>,
+    }
+
+    /// A composite primary key and a foreign key by name.
+    #[derive(Model)]
+    #[model(table = "memberships")]
+    pub struct Membership {
+        #[model(primary_key, references = "owners.id", on_delete = "cascade")]
+        pub owner_id: i32,
+        #[model(primary_key, max_length = 20)]
+        pub role: String,
+    }
+}
+
+fn models() -> Vec<&'static ModelDef> {
+    vec![
+        all_types::Owner::definition(),
+        all_types::Everything::definition(),
+        all_types::Membership::definition(),
+    ]
+}
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+fn tables(project: &Project) -> Vec<String> {
+    let mut conn =
+        SqliteConnection::establish(&project.database().display().to_string()).unwrap();
+    diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .load::<Name>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .collect()
+}
+
+#[test]
+fn every_type_and_constraint_round_trips() {
+    let project = Project::new();
+    let models = models();
+    project.run(&[], &["init"]).expect_code(0);
+    project
+        .run(&models, &["revision", "--autogenerate", "-m", "everything"])
+        .expect_code(0);
+    project.run(&models, &["upgrade", "head"]).expect_code(0);
+
+    let out = project
+        .run(&models, &["revision", "--autogenerate", "-m", "nothing"])
+        .expect_code(0);
+    assert!(out.stdout.contains("No changes detected"), "{}", out.stdout);
+    assert_eq!(project.revisions().len(), 1);
+    project.run(&models, &["check"]).expect_code(0);
+
+    project.run(&models, &["downgrade", "base"]).expect_code(0);
+    assert_eq!(tables(&project), ["migrate_versions"]);
+}
+
+#[test]
+fn a_linear_history_runs_under_diesel_migrations() {
+    let project = Project::new();
+    let models = models();
+    project.run(&[], &["init"]).expect_code(0);
+    project
+        .run(&models, &["revision", "--autogenerate", "-m", "everything"])
+        .expect_code(0);
+    project.run(&models, &["upgrade"]).expect_code(0);
+    project
+        .run(&models, &["revision", "-m", "hand written"])
+        .expect_code(0);
+    let dir = project.revisions().pop().unwrap();
+    std::fs::write(
+        dir.join("up.sql"),
+        "CREATE TABLE \"notes\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"body\" TEXT NOT NULL);\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("down.sql"), "DROP TABLE \"notes\";\n").unwrap();
+
+    // A fresh database migrated by diesel itself from the same folder.
+    let scratch = tempfile::tempdir().unwrap();
+    let path = scratch.path().join("diesel.db");
+    let mut conn = SqliteConnection::establish(&path.display().to_string()).unwrap();
+    let migrations = FileBasedMigrations::from_path(project.migrations()).unwrap();
+    let applied = conn.run_pending_migrations(migrations).unwrap();
+    assert_eq!(applied.len(), 2);
+    let names: Vec<String> = diesel::sql_query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT LIKE '__diesel%' ORDER BY name",
+    )
+    .load::<Name>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|n| n.name)
+    .collect();
+    assert_eq!(names, ["everything", "memberships", "notes", "owners"]);
+    let migrations = FileBasedMigrations::from_path(project.migrations()).unwrap();
+    conn.revert_all_migrations(migrations).unwrap();
+}
