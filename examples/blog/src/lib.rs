@@ -1,6 +1,7 @@
 //! The blog's models. Nothing lists them anywhere: `#[derive(Model)]` registers each one, and
 //! any binary that links this crate (`use blog as _;`) sees them all.
 
+mod audit;
 mod content;
 mod people;
 
