@@ -211,7 +211,7 @@ impl Schema {
 /// Orders tables so that every table comes after the tables it references, ties broken by
 /// name. Cycles (mutually referencing tables) cannot be ordered; their members keep name
 /// order, which is still deterministic.
-pub fn sort_by_dependencies(tables: &mut Vec<Table>) {
+pub fn sort_by_dependencies(tables: &mut [Table]) {
     use std::collections::{BTreeMap, BTreeSet};
 
     tables.sort_by(|a, b| a.name.cmp(&b.name));

@@ -372,21 +372,32 @@ fn closest<'k>(written: &str, keys: &[&'k str]) -> Option<&'k str> {
         .map(|(_, key)| key)
 }
 
+/// Edit distance where swapping two neighbouring letters counts as one edit, the most
+/// common typo (`tabel`).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = Vec::with_capacity(b.len() + 1);
-        current.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            let deletion = previous[j + 1] + 1;
-            let insertion = current[j] + 1;
-            current.push(substitution.min(deletion).min(insertion));
-        }
-        previous = current;
+    // distances[i][j]: edits to turn the first i chars of `a` into the first j of `b`.
+    let mut distances = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in distances.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in distances[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitution = distances[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let mut best = substitution
+                .min(distances[i - 1][j] + 1)
+                .min(distances[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(distances[i - 2][j - 2] + 1);
+            }
+            distances[i][j] = best;
+        }
+    }
+    distances[a.len()][b.len()]
 }
 
 fn vacant<T>(slot: &Option<Key<T>>, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
@@ -773,6 +784,7 @@ mod tests {
     fn typos_suggest_the_nearest_key() {
         assert_eq!(closest("max_lenght", FIELD_KEYS), Some("max_length"));
         assert_eq!(closest("primarykey", FIELD_KEYS), Some("primary_key"));
+        assert_eq!(closest("tabel", STRUCT_KEYS), Some("table"));
         assert_eq!(closest("lenght", FIELD_KEYS), None);
     }
 

@@ -170,7 +170,7 @@ fn check_index_columns(cx: &mut Ctxt, container: &Container) {
                     column.name
                 ),
                 Some(field) => format!(
-                    "field `{}` is stored in column `{}`; name the column: {}",
+                    "field `{}` is stored in column `{}`; write `{}` here",
                     column.name,
                     field.column(),
                     field.column()

@@ -304,9 +304,9 @@ fn foreign_key_def(container: &Container, field: &Field) -> Option<TokenStream> 
 }
 
 /// Assertions that let rustc reject `max_length` on a non-string and `precision`/`scale` on
-/// a non-decimal, with the messages the marker traits carry.
+/// a non-decimal, with the messages the marker traits carry. The helper is spanned at the
+/// key, so rustc's "required by this bound" note points at the key too.
 fn type_assertions(field: &Field) -> TokenStream {
-    let private = private();
     if field.attrs.sql_type.is_some() {
         return TokenStream::new();
     }
@@ -315,20 +315,15 @@ fn type_assertions(field: &Field) -> TokenStream {
     if let Some(key) = &field.attrs.max_length {
         assertions.extend(quote_spanned! {key.span=>
             const _: fn() = || {
-                fn string_column<T: ?::core::marker::Sized + #private::StringColumn>() {}
+                fn string_column<T: ?::core::marker::Sized + ::migrate_core::__private::StringColumn>() {}
                 string_column::<#ty>();
             };
         });
     }
-    if let Some(key) = field
-        .attrs
-        .precision
-        .as_ref()
-        .or(field.attrs.scale.as_ref())
-    {
+    if let Some(key) = field.attrs.precision.as_ref().or(field.attrs.scale.as_ref()) {
         assertions.extend(quote_spanned! {key.span=>
             const _: fn() = || {
-                fn decimal_column<T: ?::core::marker::Sized + #private::DecimalColumn>() {}
+                fn decimal_column<T: ?::core::marker::Sized + ::migrate_core::__private::DecimalColumn>() {}
                 decimal_column::<#ty>();
             };
         });
