@@ -8,6 +8,8 @@ pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok in
 pkg_installed libpq-dev || missing+=(libpq-dev)
 pkg_installed default-libmysqlclient-dev || missing+=(default-libmysqlclient-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+# The offline-SQL tests feed scripts to the database's own client.
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -79,17 +79,46 @@ pub enum Command {
 
     /// Apply revisions up to a target (default `head`).
     Upgrade {
-        /// `head`, `heads`, a revision id or unique prefix, `+N`, `REV+N`, `LABEL@head`.
+        /// `head`, `heads`, a revision id or unique prefix, `+N`, `REV+N`, `LABEL@head`. With
+        /// `--sql`, a range `FROM:TO` (FROM defaults to base).
         #[arg(default_value = "head")]
         target: String,
+
+        /// Print the SQL instead of running it (offline: no database connection; the dialect
+        /// comes from the database URL).
+        #[arg(long)]
+        sql: bool,
     },
 
     /// Revert revisions down to a target.
     Downgrade {
-        /// `base`, a revision id or unique prefix, `-N`, `REV-N`.
+        /// `base`, a revision id or unique prefix, `-N`, `REV-N`, `LABEL@base`. With `--sql`, a
+        /// range `FROM:TO` reverting from FROM down to TO.
         #[arg(allow_hyphen_values = true)]
         target: String,
+
+        /// Print the SQL instead of running it (offline: no database connection).
+        #[arg(long)]
+        sql: bool,
     },
+
+    /// Join several heads into one with a revision that has them all as parents.
+    Merge {
+        /// The revisions to merge (default: every head).
+        #[arg(default_value = "heads")]
+        revisions: Vec<String>,
+
+        /// The revision message.
+        #[arg(short, long)]
+        message: String,
+
+        /// The revision id to use instead of a generated one.
+        #[arg(long, value_name = "ID")]
+        rev_id: Option<String>,
+    },
+
+    /// Show the branch points: revisions with more than one child.
+    Branches,
 
     /// Show the revisions the database is at.
     Current,
@@ -143,4 +172,12 @@ pub struct RevisionArgs {
     /// The revision id to use instead of a generated one.
     #[arg(long, value_name = "ID")]
     pub rev_id: Option<String>,
+
+    /// The parent of the new revision, when it is not the one head (starts a branch).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+
+    /// A label for the new revision's branch, usable as a target (`LABEL@head`).
+    #[arg(long, value_name = "LABEL")]
+    pub branch_label: Option<String>,
 }

@@ -118,13 +118,15 @@ pub fn split_statements(script: &str) -> Vec<String> {
 }
 
 fn push_statement(statements: &mut Vec<String>, piece: &str) {
-    if has_code(piece) {
-        statements.push(piece.trim().to_owned());
+    let code = skip_leading_comments(piece).trim_end();
+    if !code.is_empty() {
+        statements.push(code.to_owned());
     }
 }
 
-/// Whether a piece holds anything besides whitespace and comments.
-fn has_code(piece: &str) -> bool {
+/// The piece from its first token on: the comments before a statement (such as a revision's
+/// header) are not part of it.
+fn skip_leading_comments(piece: &str) -> &str {
     let mut rest = piece.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
@@ -132,7 +134,7 @@ fn has_code(piece: &str) -> bool {
         } else if let Some(after) = rest.strip_prefix("/*") {
             rest = after.find("*/").map_or("", |n| &after[n + 2..]).trim_start();
         } else {
-            return !rest.is_empty();
+            return rest;
         }
     }
 }
@@ -190,7 +192,9 @@ mod tests {
                       CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n-- trailing";
         let statements = split_statements(script);
         assert_eq!(statements.len(), 3, "{statements:#?}");
+        assert!(statements[0].starts_with("CREATE TABLE"), "{statements:#?}");
         assert!(statements[0].ends_with("DEFAULT ';')"));
+        assert!(statements[1].starts_with("INSERT"), "{statements:#?}");
         assert!(statements[1].contains("'it''s;'"));
         assert!(statements[2].contains("SELECT 1; $body$"));
     }

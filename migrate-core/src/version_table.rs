@@ -5,6 +5,8 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::db::Connection;
+use crate::dialect::Dialect;
+use crate::revision::Revision;
 use crate::error::{Error, Result};
 
 /// The default name of the version table.
@@ -60,8 +62,8 @@ struct RawRow {
 }
 
 /// The statement that creates the version table if it is missing.
-pub fn create_sql(conn: &Connection, table: &str) -> String {
-    let mut w = conn.dialect().writer();
+pub fn create_sql(dialect: &dyn Dialect, table: &str) -> String {
+    let mut w = dialect.writer();
     w.raw("CREATE TABLE IF NOT EXISTS ")
         .ident(table)
         .raw(" (revision VARCHAR(64) NOT NULL PRIMARY KEY, parents VARCHAR(1024) NOT NULL, ")
@@ -72,7 +74,7 @@ pub fn create_sql(conn: &Connection, table: &str) -> String {
 }
 
 pub fn ensure(conn: &mut Connection, table: &str) -> Result<()> {
-    let sql = create_sql(conn, table);
+    let sql = create_sql(conn.dialect(), table);
     conn.batch_execute(&sql)
         .map_err(Error::db(format!("creating the version table {table}")))
 }
@@ -174,4 +176,40 @@ pub fn delete_all(conn: &mut Connection, table: &str) -> Result<()> {
     let sql = w.finish();
     conn.batch_execute(&sql)
         .map_err(Error::db(format!("emptying the version table {table}")))
+}
+
+/// The format of `applied_at`, shared with offline scripts (`Dialect::now_text_sql`).
+pub fn now_text() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// An INSERT of the version row for `revision` with literal values, for offline scripts.
+pub fn insert_literal_sql(dialect: &dyn Dialect, table: &str, revision: &Revision) -> String {
+    let mut w = dialect.writer();
+    w.raw("INSERT INTO ")
+        .ident(table)
+        .raw(" (revision, parents, checksum, applied_at, duration_ms, state, error, statement_index) VALUES (")
+        .string(&revision.id)
+        .raw(", ")
+        .string(&revision.parents.join(","))
+        .raw(", ")
+        .string(&revision.checksum(dialect.name()))
+        .raw(", ")
+        .raw(dialect.now_text_sql())
+        .raw(", 0, ")
+        .string(State::Applied.as_str())
+        .raw(", NULL, NULL)");
+    w.finish()
+}
+
+/// A DELETE of the version row for `revision` with a literal value, for offline scripts.
+pub fn delete_literal_sql(dialect: &dyn Dialect, table: &str, revision: &str) -> String {
+    let mut w = dialect.writer();
+    w.raw("DELETE FROM ")
+        .ident(table)
+        .raw(" WHERE revision = ")
+        .string(revision);
+    w.finish()
 }

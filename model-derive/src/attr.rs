@@ -205,7 +205,7 @@ impl ContainerAttrs {
         let span = meta.path.span();
         match key {
             "table" => {
-                vacant(&self.table, meta, key)?;
+                vacant(self.table.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.table = Some(Key { span, value });
             }
@@ -220,12 +220,12 @@ impl ContainerAttrs {
                 }
             }
             "renamed_from" => {
-                vacant(&self.renamed_from, meta, key)?;
+                vacant(self.renamed_from.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.renamed_from = Some(Key { span, value });
             }
             "comment" => {
-                vacant(&self.comment, meta, key)?;
+                vacant(self.comment.is_some(), meta, key)?;
                 let value = string_value(meta, key)?;
                 self.comment = Some(Key { span, value });
             }
@@ -246,62 +246,62 @@ impl FieldAttrs {
             "index" => set_flag(&mut self.index, meta, key)?,
             "skip" => set_flag(&mut self.skip, meta, key)?,
             "column" => {
-                vacant(&self.column, meta, key)?;
+                vacant(self.column.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.column = Some(Key { span, value });
             }
             "sql_type" => {
-                vacant(&self.sql_type, meta, key)?;
+                vacant(self.sql_type.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.sql_type = Some(Key { span, value });
             }
             "default_sql" => {
-                vacant(&self.default_sql, meta, key)?;
+                vacant(self.default_sql.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.default_sql = Some(Key { span, value });
             }
             "renamed_from" => {
-                vacant(&self.renamed_from, meta, key)?;
+                vacant(self.renamed_from.is_some(), meta, key)?;
                 let value = non_empty(string_value(meta, key)?, key)?;
                 self.renamed_from = Some(Key { span, value });
             }
             "comment" => {
-                vacant(&self.comment, meta, key)?;
+                vacant(self.comment.is_some(), meta, key)?;
                 let value = string_value(meta, key)?;
                 self.comment = Some(Key { span, value });
             }
             "max_length" => {
-                vacant(&self.max_length, meta, key)?;
+                vacant(self.max_length.is_some(), meta, key)?;
                 let value = u32_value(meta, key, 1, "max_length = 50")?;
                 self.max_length = Some(Key { span, value });
             }
             "precision" => {
-                vacant(&self.precision, meta, key)?;
+                vacant(self.precision.is_some(), meta, key)?;
                 let value = u32_value(meta, key, 1, "precision = 10, scale = 2")?;
                 self.precision = Some(Key { span, value });
             }
             "scale" => {
-                vacant(&self.scale, meta, key)?;
+                vacant(self.scale.is_some(), meta, key)?;
                 let value = u32_value(meta, key, 0, "precision = 10, scale = 2")?;
                 self.scale = Some(Key { span, value });
             }
             "default" => {
-                vacant(&self.default, meta, key)?;
+                vacant(self.default.is_some(), meta, key)?;
                 let value = default_value(meta)?;
                 self.default = Some(Key { span, value });
             }
             "references" => {
-                vacant(&self.references, meta, key)?;
+                vacant(self.references.is_some(), meta, key)?;
                 let value = reference_value(meta)?;
                 self.references = Some(Key { span, value });
             }
             "on_delete" => {
-                vacant(&self.on_delete, meta, key)?;
+                vacant(self.on_delete.is_some(), meta, key)?;
                 let value = action_value(meta, key)?;
                 self.on_delete = Some(Key { span, value });
             }
             "on_update" => {
-                vacant(&self.on_update, meta, key)?;
+                vacant(self.on_update.is_some(), meta, key)?;
                 let value = action_value(meta, key)?;
                 self.on_update = Some(Key { span, value });
             }
@@ -400,17 +400,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
     distances[a.len()][b.len()]
 }
 
-fn vacant<T>(slot: &Option<Key<T>>, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
-    match slot {
-        None => Ok(()),
-        Some(_) => Err(meta.error(format!(
+fn vacant(taken: bool, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
+    if taken {
+        return Err(meta.error(format!(
             "duplicate key `{key}` in #[model(...)]; remove one of them"
-        ))),
+        )));
     }
+    Ok(())
 }
 
 fn set_flag(slot: &mut Option<Key<()>>, meta: &ParseNestedMeta, key: &str) -> syn::Result<()> {
-    vacant(slot, meta, key)?;
+    vacant(slot.is_some(), meta, key)?;
     if !(meta.input.is_empty() || meta.input.peek(Token![,])) {
         return Err(meta.error(format!("`{key}` takes no value; write #[model({key})]")));
     }

@@ -153,7 +153,7 @@ fn check_primary_key(cx: &mut Ctxt, container: &Container) {
 }
 
 fn check_index_columns(cx: &mut Ctxt, container: &Container) {
-    let columns: Vec<String> = container.columns().map(|f| f.column()).collect();
+    let columns: Vec<String> = container.columns().map(Field::column).collect();
     for index in &container.attrs.indexes {
         let kind = if index.unique { "unique" } else { "index" };
         for column in &index.columns {

@@ -320,7 +320,12 @@ fn type_assertions(field: &Field) -> TokenStream {
             };
         });
     }
-    if let Some(key) = field.attrs.precision.as_ref().or(field.attrs.scale.as_ref()) {
+    if let Some(key) = field
+        .attrs
+        .precision
+        .as_ref()
+        .or(field.attrs.scale.as_ref())
+    {
         assertions.extend(quote_spanned! {key.span=>
             const _: fn() = || {
                 fn decimal_column<T: ?::core::marker::Sized + ::migrate_core::__private::DecimalColumn>() {}
@@ -340,5 +345,105 @@ fn optional(value: Option<TokenStream>) -> TokenStream {
 }
 
 fn optional_str(value: Option<String>) -> TokenStream {
-    optional(value.map(|text| text.into_token_stream()))
+    optional(value.map(|text| text.to_token_stream()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pretty(tokens: TokenStream) -> String {
+        let file: syn::File = syn::parse2(tokens).expect("the expansion parses as items");
+        prettyplease::unparse(&file)
+    }
+
+    fn expanded(input: DeriveInput) -> String {
+        pretty(expand(&input).expect("the model is valid"))
+    }
+
+    #[test]
+    fn user_profile() {
+        // The model of DESIGN.md section 3, verbatim.
+        insta::assert_snapshot!(expanded(syn::parse_quote! {
+            #[derive(Model)]
+            #[model(table = "user_profiles")]
+            #[model(index(columns(org_id, created_at)))]
+            #[model(unique(name = "uq_profile_slug", columns(org_id, slug)))]
+            #[model(check(name = "ck_profile_slug", expr = "length(slug) > 0"))]
+            pub struct UserProfile {
+                pub id: i64,
+                pub org_id: i64,
+                #[model(max_length = 50)]
+                pub slug: String,
+                pub onboarding_screen: Option<String>,
+                #[model(default = "draft")]
+                pub status: String,
+                #[model(default_sql = "CURRENT_TIMESTAMP")]
+                pub created_at: chrono::NaiveDateTime,
+                #[model(references(Organization), on_delete = "cascade")]
+                pub owner_id: i64,
+                #[model(references = "accounts.id")]
+                pub account_id: Option<i64>,
+                #[model(renamed_from = "nick")]
+                pub display_name: String,
+            }
+        }));
+    }
+
+    #[test]
+    fn organization() {
+        insta::assert_snapshot!(expanded(syn::parse_quote! {
+            /// A customer of the service.
+            #[derive(Model)]
+            pub struct Organization {
+                pub id: i64,
+                #[model(max_length = 100, unique)]
+                pub name: String,
+                #[model(default = true)]
+                pub active: bool,
+                #[model(precision = 12, scale = 2, default = 0)]
+                pub balance: bigdecimal::BigDecimal,
+            }
+        }));
+    }
+
+    #[test]
+    fn account() {
+        insta::assert_snapshot!(expanded(syn::parse_quote! {
+            #[derive(Model)]
+            #[model(renamed_from = "users", comment = "Login accounts")]
+            pub struct Account {
+                #[model(primary_key, column = "account_id")]
+                pub id: i64,
+                #[model(references(Self), on_delete = "set null", on_update = "cascade")]
+                pub invited_by: Option<i64>,
+                /// Unique per organization.
+                #[model(sql_type = "citext", index)]
+                pub email: Option<String>,
+                #[model(default = -1)]
+                pub quota: i32,
+                #[model(default = 0.5)]
+                pub ratio: f64,
+                #[model(skip)]
+                pub session: SessionCache,
+            }
+        }));
+    }
+
+    #[test]
+    fn fallback_keeps_the_type_a_model() {
+        let input: DeriveInput = syn::parse_quote! {
+            #[derive(Model)]
+            #[model(table = "people", tabel = "typo")]
+            pub struct Person {
+                pub name: String,
+            }
+        };
+        let errors = expand(&input).expect_err("the model is invalid");
+        let messages: Vec<String> = errors.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(messages[0].starts_with("unknown key `tabel`"));
+        assert!(messages[1].starts_with("`Person` has no primary key"));
+        insta::assert_snapshot!(pretty(fallback(&input)));
+    }
 }

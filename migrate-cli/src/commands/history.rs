@@ -29,12 +29,7 @@ pub(crate) fn run(
     };
     let heads: BTreeSet<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
     let revisions: Vec<_> = match range {
-        Some(range) => {
-            let (from, to) = range.split_once(':').unwrap_or(("", range));
-            let from = Some(from).filter(|f| !f.is_empty() && *f != "base");
-            let to = if to.is_empty() { "heads" } else { to };
-            graph.range(from, to)?
-        }
+        Some(range) => graph.range_spec(range)?,
         None => graph.revisions().collect(),
     };
     for revision in revisions.iter().rev() {

@@ -4,6 +4,7 @@ mod check;
 mod current;
 mod history;
 mod init;
+mod merge;
 mod models;
 mod revision;
 mod show;
@@ -94,8 +95,14 @@ pub(crate) fn dispatch(
         Command::Init => init::run(&mut ctx),
         Command::Models { format } => models::run(&mut ctx, *format),
         Command::Revision(args) => revision::run(&mut ctx, args),
-        Command::Upgrade { target } => upgrade::upgrade(&mut ctx, target),
-        Command::Downgrade { target } => upgrade::downgrade(&mut ctx, target),
+        Command::Upgrade { target, sql } => upgrade::upgrade(&mut ctx, target, *sql),
+        Command::Downgrade { target, sql } => upgrade::downgrade(&mut ctx, target, *sql),
+        Command::Merge {
+            revisions,
+            message,
+            rev_id,
+        } => merge::run(&mut ctx, revisions, message, rev_id.as_deref()),
+        Command::Branches => current::branches(&mut ctx),
         Command::Current => current::current(&mut ctx),
         Command::Heads => current::heads(&mut ctx),
         Command::History {

@@ -13,7 +13,13 @@ use super::Ctx;
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let parents = single_head(&graph)?;
+    let parents = match &args.head {
+        Some(spec) => match graph.resolve(spec)? {
+            Some(revision) => vec![revision.id.clone()],
+            None => vec![],
+        },
+        None => single_head(&graph)?,
+    };
     let id = args.rev_id.clone().unwrap_or_else(new_revision_id);
     let dialect = ctx.url()?.dialect();
     let (up_sql, down_sql) = if args.autogenerate {
@@ -80,7 +86,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             up_sql,
             down_sql,
             extra: vec![],
-            branch_labels: vec![],
+            branch_labels: args.branch_label.iter().cloned().collect(),
             run_in_transaction: true,
         },
     )?;

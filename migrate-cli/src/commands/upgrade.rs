@@ -7,12 +7,51 @@ use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn upgrade(ctx: &mut Ctx<'_>, target: &str) -> Result<i32, CliError> {
+pub(crate) fn upgrade(ctx: &mut Ctx<'_>, target: &str, sql: bool) -> Result<i32, CliError> {
+    if sql {
+        return offline(ctx, target, Direction::Up);
+    }
     run(ctx, target, Direction::Up)
 }
 
-pub(crate) fn downgrade(ctx: &mut Ctx<'_>, target: &str) -> Result<i32, CliError> {
+pub(crate) fn downgrade(ctx: &mut Ctx<'_>, target: &str, sql: bool) -> Result<i32, CliError> {
+    if sql {
+        return offline(ctx, target, Direction::Down);
+    }
     run(ctx, target, Direction::Down)
+}
+
+/// `--sql`: the script for a range, without connecting.
+fn offline(ctx: &mut Ctx<'_>, range: &str, direction: Direction) -> Result<i32, CliError> {
+    let graph = ctx.graph()?;
+    let dialect = ctx.url()?.dialect();
+    let revisions = match direction {
+        Direction::Up => {
+            let (from, to) = range.split_once(':').unwrap_or(("", range));
+            let from = Some(from).filter(|f| !f.is_empty() && *f != "base");
+            graph.range(from, if to.is_empty() { "heads" } else { to })?
+        }
+        Direction::Down => {
+            let Some((from, to)) = range.split_once(':') else {
+                return Err(CliError::Refused(format!(
+                    "offline downgrade needs a range FROM:TO (e.g. `downgrade --sql head:base`), not `{range}`: \
+                     without a database the starting point must be given"
+                )));
+            };
+            let to = Some(to).filter(|t| !t.is_empty() && *t != "base");
+            let mut revisions = graph.range(to, from)?;
+            revisions.reverse();
+            revisions
+        }
+    };
+    let script = migrate_core::offline::script(
+        dialect,
+        &ctx.config.version_table,
+        &revisions,
+        direction,
+    );
+    ctx.print(script.trim_end())?;
+    Ok(exit::SUCCESS)
 }
 
 fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {

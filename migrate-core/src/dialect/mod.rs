@@ -38,6 +38,15 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// A bind parameter for position `n` (1-based) in a statement.
     fn placeholder(&self, n: usize) -> String;
 
+    /// Statements an offline script starts with, outside any transaction.
+    fn offline_prelude(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// An expression for the current UTC time as text in the runner's format
+    /// (`2026-01-31T12:00:00.000Z`), for version rows written by offline scripts.
+    fn now_text_sql(&self) -> &'static str;
+
     fn writer(&self) -> SqlWriter {
         SqlWriter::new(self.ident_quote())
     }

@@ -57,6 +57,15 @@ impl Dialect for Sqlite {
         render::render(self, ops, before)
     }
 
+    fn offline_prelude(&self) -> Vec<String> {
+        // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
+        vec!["PRAGMA foreign_keys = OFF".to_owned()]
+    }
+
+    fn now_text_sql(&self) -> &'static str {
+        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    }
+
     fn placeholder(&self, _n: usize) -> String {
         "?".to_owned()
     }

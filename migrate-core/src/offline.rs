@@ -1,0 +1,64 @@
+//! Offline mode: the SQL an upgrade or downgrade would run, version-table statements
+//! included, as one script for the database's own client. Nothing connects.
+
+use crate::dialect::Dialect;
+use crate::revision::Revision;
+use crate::runner::Direction;
+use crate::sql::split_statements;
+use crate::version_table;
+
+/// The script for `revisions`, in the order given (apply order for an upgrade, revert order
+/// for a downgrade).
+pub fn script(
+    dialect: &dyn Dialect,
+    version_table: &str,
+    revisions: &[&Revision],
+    direction: Direction,
+) -> String {
+    let mut out = String::new();
+    let verb = match direction {
+        Direction::Up => "upgrade",
+        Direction::Down => "downgrade",
+    };
+    out.push_str(&format!(
+        "-- {verb} script for {}, {} revision(s)\n",
+        dialect.name(),
+        revisions.len()
+    ));
+    for line in dialect.offline_prelude() {
+        out.push_str(&line);
+        out.push_str(";\n");
+    }
+    out.push_str(&version_table::create_sql(dialect, version_table));
+    out.push_str(";\n");
+
+    for revision in revisions {
+        let (up, down) = revision.sql_for(dialect.name());
+        let body = match direction {
+            Direction::Up => up,
+            Direction::Down => down,
+        };
+        out.push_str(&format!(
+            "\n-- {verb} {}: {}\n",
+            revision.id,
+            revision.message.replace('\n', " ")
+        ));
+        if revision.run_in_transaction {
+            out.push_str("BEGIN;\n");
+        }
+        for statement in split_statements(body) {
+            out.push_str(&statement);
+            out.push_str(";\n");
+        }
+        let record = match direction {
+            Direction::Up => version_table::insert_literal_sql(dialect, version_table, revision),
+            Direction::Down => version_table::delete_literal_sql(dialect, version_table, &revision.id),
+        };
+        out.push_str(&record);
+        out.push_str(";\n");
+        if revision.run_in_transaction {
+            out.push_str("COMMIT;\n");
+        }
+    }
+    out
+}
