@@ -455,7 +455,7 @@ fn non_empty(text: LitStr, key: &str) -> syn::Result<LitStr> {
     if text.value().trim().is_empty() {
         return Err(syn::Error::new(
             text.span(),
-            format!("`{key}` cannot be empty; give a name or remove the key"),
+            format!("`{key}` cannot be empty; write a value or remove `{key}`"),
         ));
     }
     Ok(text)
@@ -591,6 +591,7 @@ fn parse_index(
         place: format!("in {key}(...)"),
         name: None,
         columns: None,
+        columns_written: false,
     };
     meta.parse_nested_meta(|inner| {
         let outcome = parts.parse_key(&inner);
@@ -603,10 +604,13 @@ fn parse_index(
             columns,
         })),
         None => {
-            cx.error_at(
-                meta.path.span(),
-                format!("`{key}(...)` needs the columns it covers: write {example}"),
-            );
+            // A `columns` that was written but unreadable has been reported already.
+            if !parts.columns_written {
+                cx.error_at(
+                    meta.path.span(),
+                    format!("`{key}(...)` needs the columns it covers: write {example}"),
+                );
+            }
             Ok(None)
         }
     }
@@ -619,17 +623,19 @@ struct IndexParts<'a> {
     place: String,
     name: Option<LitStr>,
     columns: Option<Vec<ColumnRef>>,
+    columns_written: bool,
 }
 
 impl IndexParts<'_> {
     fn parse_key(&mut self, inner: &ParseNestedMeta) -> syn::Result<()> {
         let key = self.key;
         if known_key(inner, INDEX_KEYS, &self.place)? == "columns" {
-            if self.columns.is_some() {
+            if self.columns_written {
                 return Err(inner.error(format!(
                     "duplicate `columns` in {key}(...); list all columns in one columns(a, b)"
                 )));
             }
+            self.columns_written = true;
             self.columns = Some(column_list(inner, self.example)?);
         } else {
             if self.name.is_some() {
@@ -689,23 +695,26 @@ fn parse_check(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Chec
         let outcome = parts.parse_key(&inner);
         recover(cx, &inner, outcome)
     })?;
+    // A key that was written but unreadable has been reported already.
     let mut missing = Vec::new();
-    if parts.name.is_none() {
+    if !parts.written.contains(&"name") {
         missing.push("`name = \"…\"`");
     }
-    if parts.expr.is_none() {
+    if !parts.written.contains(&"expr") {
         missing.push("`expr = \"…\"`");
     }
     match (parts.name, parts.expr) {
         (Some(name), Some(expr)) => Ok(Some(CheckAttr { name, expr })),
         _ => {
-            cx.error_at(
-                meta.path.span(),
-                format!(
-                    "`check(...)` needs {}: write {EXAMPLE}",
-                    missing.join(" and ")
-                ),
-            );
+            if !missing.is_empty() {
+                cx.error_at(
+                    meta.path.span(),
+                    format!(
+                        "`check(...)` needs {}: write {EXAMPLE}",
+                        missing.join(" and ")
+                    ),
+                );
+            }
             Ok(None)
         }
     }
@@ -716,21 +725,23 @@ fn parse_check(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<Chec
 struct CheckParts {
     name: Option<LitStr>,
     expr: Option<LitStr>,
+    written: Vec<&'static str>,
 }
 
 impl CheckParts {
     fn parse_key(&mut self, inner: &ParseNestedMeta) -> syn::Result<()> {
         let key = known_key(inner, CHECK_KEYS, "in check(...)")?;
+        if self.written.contains(&key) {
+            return Err(inner.error(format!(
+                "duplicate `{key}` in check(...); remove one of them"
+            )));
+        }
+        self.written.push(key);
         let slot = if key == "name" {
             &mut self.name
         } else {
             &mut self.expr
         };
-        if slot.is_some() {
-            return Err(inner.error(format!(
-                "duplicate `{key}` in check(...); remove one of them"
-            )));
-        }
         *slot = Some(non_empty(string_value(inner, key)?, key)?);
         Ok(())
     }

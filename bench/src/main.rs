@@ -1,0 +1,163 @@
+//! Times the stock `migrate` binary as whole processes (start-up included) on a generated
+//! linear history, and prints the medians as a table.
+//!
+//! ```sh
+//! cargo build --release -p migrate-cli
+//! cargo run --release -p bench -- --revisions 10000
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use migrate_core::revision::{write_revision, NewRevision};
+
+#[derive(Debug, Parser)]
+struct Args {
+    /// How many revisions the generated history has.
+    #[arg(long, default_value_t = 10_000)]
+    revisions: usize,
+
+    /// How many timed runs per command (the median is reported).
+    #[arg(long, default_value_t = 7)]
+    runs: usize,
+
+    /// The migrate binary to time. Default: target/release/migrate next to this binary.
+    #[arg(long)]
+    migrate: Option<PathBuf>,
+
+    /// The goal for each median, in seconds; the run exits non-zero when one is over it.
+    #[arg(long, default_value_t = 0.2)]
+    goal: f64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<bool, String> {
+    let migrate = match &args.migrate {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name("migrate"),
+    };
+    if !migrate.exists() {
+        return Err(format!(
+            "{} not found: build it first with `cargo build --release -p migrate-cli`",
+            migrate.display()
+        ));
+    }
+    let project = tempfile::tempdir().map_err(|e| e.to_string())?;
+    eprintln!("generating a linear history of {} revisions…", args.revisions);
+    let started = Instant::now();
+    generate_history(&project.path().join("migrations"), args.revisions)?;
+    eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+
+    let cli = Cli {
+        binary: &migrate,
+        dir: project.path(),
+    };
+    eprintln!("applying it once…");
+    let applied = cli.time(&["upgrade", "head"])?;
+    eprintln!("applied in {:.1} s", applied.as_secs_f64());
+
+    let commands: [&[&str]; 4] = [
+        &["current"],
+        &["heads"],
+        &["history"],
+        &["upgrade", "head"],
+    ];
+    println!(
+        "| command ({} revisions, SQLite) | median | min | max |",
+        args.revisions
+    );
+    println!("| --- | --- | --- | --- |");
+    let mut within_goal = true;
+    for command in commands {
+        let mut times = Vec::with_capacity(args.runs);
+        for _ in 0..args.runs {
+            times.push(cli.time(command)?);
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        within_goal &= median.as_secs_f64() <= args.goal;
+        println!(
+            "| `{}` | {} | {} | {} |",
+            command.join(" "),
+            ms(median),
+            ms(times[0]),
+            ms(times[times.len() - 1])
+        );
+    }
+    println!("goal: every median under {:.0} ms", args.goal * 1000.0);
+    Ok(within_goal)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+struct Cli<'a> {
+    binary: &'a Path,
+    dir: &'a Path,
+}
+
+impl Cli<'_> {
+    /// Runs the command once and returns its wall time; output is discarded.
+    fn time(&self, args: &[&str]) -> Result<Duration, String> {
+        let started = Instant::now();
+        let out = Command::new(self.binary)
+            .args(["--database-url", "sqlite://bench.db", "--color", "never", "-q"])
+            .args(args)
+            .current_dir(self.dir)
+            .env_remove("DATABASE_URL")
+            .output()
+            .map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        if !out.status.success() {
+            return Err(format!(
+                "`migrate {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(elapsed)
+    }
+}
+
+/// A linear history: each revision creates one small table and its down drops it.
+fn generate_history(dir: &Path, count: usize) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let mut parent: Option<String> = None;
+    for n in 0..count {
+        let id = format!("r{n:06}");
+        let message = format!("step {n}");
+        let revision = write_revision(
+            dir,
+            NewRevision {
+                id: Some(id.clone()),
+                parents: parent.iter().cloned().collect(),
+                message: &message,
+                dialect: "sqlite",
+                up_sql: format!("CREATE TABLE t{n:06} (id INTEGER PRIMARY KEY);\n"),
+                down_sql: format!("DROP TABLE t{n:06};\n"),
+                extra: vec![],
+                branch_labels: vec![],
+                run_in_transaction: true,
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        parent = Some(revision.id);
+    }
+    Ok(())
+}
