@@ -36,6 +36,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The Cargo.toml of the workspace whose model crates the stock binary links (default:
+    /// the workspace around the current directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub manifest_path: Option<PathBuf>,
+
     /// Print more detail.
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
@@ -60,6 +65,18 @@ pub enum ColorChoice {
 pub enum Format {
     Text,
     Json,
+}
+
+impl Command {
+    /// Whether the command reads the registered models (the stock binary then builds a
+    /// binary that links them).
+    pub fn needs_models(&self) -> bool {
+        match self {
+            Command::Models { .. } | Command::Check => true,
+            Command::Revision(args) => args.autogenerate,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

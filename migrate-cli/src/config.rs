@@ -19,6 +19,9 @@ pub struct ConfigFile {
     pub database_url: Option<String>,
     pub migrations_dir: Option<PathBuf>,
     pub version_table: Option<String>,
+    /// The workspace packages whose models the stock binary links (default: every member
+    /// with a library that depends on migrate-core).
+    pub model_crates: Option<Vec<String>>,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -37,6 +40,8 @@ pub struct Config {
     pub migrations_dir: PathBuf,
     pub version_table: String,
     pub config_path: PathBuf,
+    pub model_crates: Option<Vec<String>>,
+    pub manifest_path: Option<PathBuf>,
     pub verbose: bool,
     pub quiet: bool,
 }
@@ -74,6 +79,8 @@ impl Config {
                 .version_table
                 .unwrap_or_else(|| migrate_core::version_table::DEFAULT_VERSION_TABLE.to_owned()),
             config_path,
+            model_crates: file.model_crates,
+            manifest_path: args.manifest_path.clone(),
             verbose: args.verbose,
             quiet: args.quiet,
         })

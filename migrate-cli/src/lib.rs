@@ -6,6 +6,9 @@ mod commands;
 mod config;
 mod error;
 mod output;
+mod scan;
+mod shim;
+mod workspace;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -34,9 +37,53 @@ impl Models {
     }
 }
 
-/// Runs the command line of this process and exits with its code.
+/// Runs the command line of this process with the models linked into it, and exits with
+/// its code. A project's own migrate binary calls this.
 pub fn main() -> ! {
     std::process::exit(run(std::env::args_os()))
+}
+
+/// The stock binary: commands that need models run in a binary built on the fly that links
+/// every model crate of the Cargo workspace; the others run here.
+pub fn stock_main() -> ! {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let stderr = std::io::stderr();
+    let code = match Cli::try_parse_from(&args) {
+        Ok(cli) if cli.command.needs_models() => {
+            match run_in_workspace(&cli, &args[1..], &mut stderr.lock()) {
+                Ok(Some(code)) => code,
+                Ok(None) => run(args),
+                Err(e) => {
+                    let style = output::Style::new(cli.global.color, false);
+                    let _ = writeln!(stderr.lock(), "{} {e}", style.error("error:"));
+                    exit::ERROR
+                }
+            }
+        }
+        _ => run(args),
+    };
+    std::process::exit(code)
+}
+
+/// Builds and runs the workspace's model binary; `None` when there is no workspace.
+fn run_in_workspace(
+    cli: &Cli,
+    args: &[OsString],
+    err: &mut dyn Write,
+) -> Result<Option<i32>, CliError> {
+    let Some(workspace) = workspace::Workspace::locate(cli.global.manifest_path.as_deref())? else {
+        return Ok(None);
+    };
+    let config = config::Config::resolve(&cli.global)?;
+    let crates = workspace.model_crates(config.model_crates.as_deref())?;
+    if crates.is_empty() {
+        return Err(CliError::Refused(format!(
+            "no library in the workspace at {} depends on migrate-core, so there are no models to link\n  \
+             hint: add `#[derive(Model)]` structs to a library crate, or name the crates with `model_crates = [\"…\"]` in migrate.toml",
+            workspace.root.display()
+        )));
+    }
+    shim::build_and_run(&workspace, &crates, args, config.quiet, err).map(Some)
 }
 
 /// Runs a command line with the linked models, printing to stdout and stderr; returns the

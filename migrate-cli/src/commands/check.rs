@@ -8,13 +8,26 @@ use crate::error::{exit, CliError};
 use super::Ctx;
 
 pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
-    let registry = ctx.models.registry()?;
+    let registry = match ctx.models.registry() {
+        Ok(registry) => registry,
+        Err(e @ migrate_core::Error::EmptyRegistry) => match ctx.unregistered_models(None)? {
+            Some(report) => {
+                ctx.print(&report)?;
+                return Ok(exit::DIFFERENCES);
+            }
+            None => return Err(e.into()),
+        },
+        Err(e) => return Err(e.into()),
+    };
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
     let version_table = ctx.config.version_table.clone();
     let dialect = conn.dialect();
     let rows = runner::applied_rows(&mut conn, &version_table)?;
     let mut problems: Vec<String> = Vec::new();
+    if let Some(report) = ctx.unregistered_models(Some(&registry))? {
+        problems.push(report);
+    }
 
     for revision in runner::edited_revisions(&graph, &rows, dialect.name()) {
         problems.push(format!(

@@ -20,6 +20,8 @@ use crate::cli::{Cli, Command};
 use crate::config::{Config, UrlSource};
 use crate::error::CliError;
 use crate::output::Style;
+use crate::scan;
+use crate::workspace::Workspace;
 use crate::Models;
 
 pub(crate) struct Ctx<'a> {
@@ -69,6 +71,19 @@ impl Ctx<'_> {
             writeln!(self.err, "{line}")?;
         }
         Ok(Connection::establish(&url)?)
+    }
+
+    /// Models in the workspace's sources that this binary did not register, as a report;
+    /// `None` when all are registered or there is no workspace to scan.
+    pub fn unregistered_models(
+        &self,
+        registry: Option<&migrate_core::Registry>,
+    ) -> Result<Option<String>, CliError> {
+        let Some(workspace) = Workspace::locate(self.config.manifest_path.as_deref())? else {
+            return Ok(None);
+        };
+        let missing = scan::unregistered(&workspace, registry);
+        Ok((!missing.is_empty()).then(|| scan::report(&missing, &workspace.root)))
     }
 
     pub fn graph(&self) -> Result<Graph, CliError> {

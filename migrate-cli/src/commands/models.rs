@@ -9,7 +9,15 @@ use crate::error::{exit, CliError};
 use super::Ctx;
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
-    let registry = ctx.models.registry()?;
+    let registry = match ctx.models.registry() {
+        Ok(registry) => registry,
+        Err(e) => {
+            if let Some(report) = ctx.unregistered_models(None)? {
+                ctx.warn(&report)?;
+            }
+            return Err(e.into());
+        }
+    };
     let dialects: Vec<&'static dyn Dialect> = dialect::all();
     match format {
         Format::Json => {
@@ -58,6 +66,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
             }
             ctx.say(&format!("{} models", registry.models.len()))?;
         }
+    }
+    if let Some(report) = ctx.unregistered_models(Some(&registry))? {
+        ctx.warn(&report)?;
     }
     Ok(exit::SUCCESS)
 }

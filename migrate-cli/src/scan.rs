@@ -1,0 +1,186 @@
+//! The registration check: find every `#[derive(Model)]` in the workspace's library sources
+//! and report those the running binary did not register (their crate is not linked).
+
+use std::path::{Path, PathBuf};
+
+use migrate_core::Registry;
+
+use crate::workspace::{Member, Workspace};
+
+/// A `#[derive(Model)]` struct found in the sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundModel {
+    pub struct_name: String,
+    pub package: String,
+    pub lib_name: String,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// The models in the workspace sources that `registry` does not hold.
+pub fn unregistered(workspace: &Workspace, registry: Option<&Registry>) -> Vec<FoundModel> {
+    let registered: Vec<(String, PathBuf)> = registry
+        .map(|r| {
+            r.models
+                .iter()
+                .map(|m| {
+                    (
+                        m.struct_name.to_owned(),
+                        canonical(&workspace.root.join(m.location.file)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut missing = Vec::new();
+    for member in &workspace.members {
+        for found in scan_member(member) {
+            let file = canonical(&found.file);
+            if !registered
+                .iter()
+                .any(|(name, path)| *name == found.struct_name && *path == file)
+            {
+                missing.push(found);
+            }
+        }
+    }
+    missing
+}
+
+/// A readable report of unregistered models with the fix, one per crate.
+pub fn report(missing: &[FoundModel], root: &Path) -> String {
+    let mut lines = vec![format!(
+        "{} model(s) in the workspace are not registered in this binary (their crate is not linked):",
+        missing.len()
+    )];
+    for found in missing {
+        let file = found.file.strip_prefix(root).unwrap_or(&found.file);
+        lines.push(format!(
+            "  - {} at {}:{} (crate {})",
+            found.struct_name,
+            file.display(),
+            found.line,
+            found.package
+        ));
+    }
+    let mut crates: Vec<&str> = missing.iter().map(|f| f.lib_name.as_str()).collect();
+    crates.sort_unstable();
+    crates.dedup();
+    for lib in crates {
+        lines.push(format!(
+            "  fix: add `use {lib} as _;` to the binary's main.rs, or run the stock `migrate-cli` binary, which links every model crate itself"
+        ));
+    }
+    lines.join("\n")
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}
+
+/// The models defined in a member's library sources.
+pub fn scan_member(member: &Member) -> Vec<FoundModel> {
+    let mut files = Vec::new();
+    collect_rs_files(&member.src_dir, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        // A file that does not parse is the compiler's to report, not this check's.
+        let Ok(ast) = syn::parse_file(&text) else {
+            continue;
+        };
+        find_in_items(&ast.items, member, &file, &mut found);
+    }
+    found
+}
+
+fn collect_rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_rs_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn find_in_items(items: &[syn::Item], member: &Member, file: &Path, out: &mut Vec<FoundModel>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(s) if derives_model(&s.attrs) && !is_cfg_test(&s.attrs) => {
+                out.push(FoundModel {
+                    struct_name: s.ident.to_string(),
+                    package: member.package.clone(),
+                    lib_name: member.lib_name.clone(),
+                    file: file.to_owned(),
+                    line: s.ident.span().start().line,
+                });
+            }
+            syn::Item::Mod(m) if !is_cfg_test(&m.attrs) => {
+                if let Some((_, inner)) = &m.content {
+                    find_in_items(inner, member, file, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn derives_model(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().filter(|a| a.path().is_ident("derive")).any(|a| {
+        let mut found = false;
+        let _ = a.parse_nested_meta(|meta| {
+            if meta.path.segments.last().is_some_and(|s| s.ident == "Model") {
+                found = true;
+            }
+            Ok(())
+        });
+        found
+    })
+}
+
+/// `#[cfg(test)]` items are never in a migrate binary.
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a
+                .parse_args::<syn::Ident>()
+                .is_ok_and(|ident| ident == "test")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_derived_models_in_nested_modules_with_lines() {
+        let source = "use migrate_core::Model;\n\
+                      #[derive(Debug, Model)]\npub struct A { id: i64 }\n\
+                      mod inner {\n    #[derive(migrate_core::Model)]\n    struct B { id: i64 }\n}\n\
+                      #[derive(Debug)]\nstruct NotAModel;\n\
+                      #[cfg(test)]\nmod tests { #[derive(Model)] struct C { id: i64 } }\n";
+        let ast = syn::parse_file(source).unwrap();
+        let member = Member {
+            package: "models".into(),
+            lib_name: "models".into(),
+            dir: PathBuf::new(),
+            src_dir: PathBuf::new(),
+            uses_core: true,
+        };
+        let mut found = Vec::new();
+        find_in_items(&ast.items, &member, Path::new("src/lib.rs"), &mut found);
+        let names: Vec<(&str, usize)> = found
+            .iter()
+            .map(|f| (f.struct_name.as_str(), f.line))
+            .collect();
+        assert_eq!(names, [("A", 3), ("B", 6)]);
+    }
+}
