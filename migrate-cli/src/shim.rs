@@ -81,7 +81,16 @@ fn manifest(workspace: &Workspace, crates: &[&Member]) -> String {
     if cfg!(feature = "mysql") {
         features.push("\"mysql\"");
     }
-    let cli = match &workspace.cli_dir {
+    // The sources this binary was built from serve when the workspace has no copy of its
+    // own (a binary installed with `cargo install --path`); else the published version.
+    let own_sources = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cli_dir = workspace.cli_dir.clone().or_else(|| {
+        own_sources
+            .join("Cargo.toml")
+            .exists()
+            .then(|| own_sources.to_owned())
+    });
+    let cli = match &cli_dir {
         Some(dir) => format!("path = {}", toml_string(dir)),
         None => format!("version = \"={}\"", env!("CARGO_PKG_VERSION")),
     };

@@ -3,8 +3,14 @@
 use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+use diesel::connection::TransactionManager as _;
 use diesel::Connection as _;
 use diesel::SqliteConnection;
+#[cfg(feature = "mysql")]
+use diesel::MysqlConnection;
+#[cfg(feature = "postgres")]
+use diesel::PgConnection;
 
 use crate::dialect::{self, Dialect};
 use crate::error::{Error, Result};
@@ -42,7 +48,8 @@ impl DatabaseUrl {
     pub fn dialect(&self) -> &'static dyn Dialect {
         match self {
             DatabaseUrl::Sqlite(_) => &dialect::sqlite::Sqlite,
-            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => &dialect::sqlite::Sqlite,
+            DatabaseUrl::Postgres(_) => &dialect::postgres::Postgres,
+            DatabaseUrl::Mysql(_) => &dialect::mysql::Mysql,
         }
     }
 
@@ -71,52 +78,98 @@ fn hide_password(url: &str) -> String {
 /// An open connection.
 pub enum Connection {
     Sqlite(SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Postgres(PgConnection),
+    #[cfg(feature = "mysql")]
+    Mysql(MysqlConnection),
 }
+
+/// Runs `$body` with `$c` bound to whichever diesel connection `$conn` holds. The body is
+/// compiled once per backend, so it may use anything generic over diesel backends (bind
+/// parameters, `QueryableByName`) without repeating itself per variant.
+macro_rules! with_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::Connection::Sqlite($c) => $body,
+            #[cfg(feature = "postgres")]
+            $crate::db::Connection::Postgres($c) => $body,
+            #[cfg(feature = "mysql")]
+            $crate::db::Connection::Mysql($c) => $body,
+        }
+    };
+}
+pub(crate) use with_backend;
 
 impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Connection::Sqlite(_) => "Connection::Sqlite",
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(_) => "Connection::Postgres",
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(_) => "Connection::Mysql",
         })
     }
 }
 
 impl Connection {
     pub fn establish(url: &DatabaseUrl) -> Result<Connection> {
+        let connect_error = |source| Error::Connect {
+            url: url.display(),
+            source,
+        };
         match url {
             DatabaseUrl::Sqlite(path) => {
                 create_parent_dir(path)?;
                 let text = path.to_string_lossy();
-                let conn = SqliteConnection::establish(&text).map_err(|source| {
-                    Error::Connect {
-                        url: url.display(),
-                        source,
-                    }
-                })?;
+                let conn = SqliteConnection::establish(&text).map_err(connect_error)?;
                 Ok(Connection::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(_) | DatabaseUrl::Mysql(_) => {
-                Err(Error::UnsupportedUrl(url.display()))
-            }
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(text) => PgConnection::establish(text)
+                .map(Connection::Postgres)
+                .map_err(connect_error),
+            #[cfg(not(feature = "postgres"))]
+            DatabaseUrl::Postgres(_) => Err(Error::BackendDisabled {
+                url: url.display(),
+                backend: "PostgreSQL",
+                feature: "postgres",
+            }),
+            #[cfg(feature = "mysql")]
+            DatabaseUrl::Mysql(text) => MysqlConnection::establish(text)
+                .map(Connection::Mysql)
+                .map_err(connect_error),
+            #[cfg(not(feature = "mysql"))]
+            DatabaseUrl::Mysql(_) => Err(Error::BackendDisabled {
+                url: url.display(),
+                backend: "MySQL/MariaDB",
+                feature: "mysql",
+            }),
         }
     }
 
     pub fn dialect(&self) -> &'static dyn Dialect {
         match self {
             Connection::Sqlite(_) => &dialect::sqlite::Sqlite,
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(_) => &dialect::postgres::Postgres,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(_) => &dialect::mysql::Mysql,
         }
     }
 
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
-        match self {
-            Connection::Sqlite(c) => c.batch_execute(sql),
-        }
+        with_backend!(self, c => c.batch_execute(sql))
     }
 
     /// The live schema, without the version table.
     pub fn introspect(&mut self, version_table: &str) -> Result<Schema> {
         match self {
             Connection::Sqlite(c) => dialect::sqlite::introspect(c, version_table),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => dialect::postgres::introspect(c, version_table),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => dialect::mysql::introspect(c, version_table),
         }
     }
 
@@ -132,17 +185,37 @@ impl Connection {
         let mut w = self.dialect().writer();
         w.raw("SELECT 1 AS one FROM ").ident(table).raw(" LIMIT 1");
         let sql = w.finish();
-        let rows: Vec<Found> = match self {
-            Self::Sqlite(c) => diesel::sql_query(sql).load(c),
-        }
-        .map_err(Error::db(format!("counting rows of {table}")))?;
+        let rows: Vec<Found> = with_backend!(self, c => diesel::sql_query(sql).load(c))
+            .map_err(Error::db(format!("counting rows of {table}")))?;
         Ok(!rows.is_empty())
+    }
+
+    /// Whether a revision's statements and its version row can commit together. SQLite: always
+    /// (the whole run is one transaction, which a revision cannot step out of). PostgreSQL:
+    /// unless the revision asks to run outside a transaction (`run_in_transaction = false`,
+    /// e.g. for `CREATE INDEX CONCURRENTLY`). MySQL: never, every DDL statement commits
+    /// implicitly.
+    pub fn runs_atomically(&self, run_in_transaction: bool) -> bool {
+        match self {
+            Connection::Sqlite(_) => true,
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(_) => run_in_transaction,
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(_) => false,
+        }
     }
 }
 
-/// The run-wide lock and per-revision transactions. On SQLite the whole run is one
-/// `BEGIN IMMEDIATE` transaction (that is the lock) and each revision a savepoint inside it,
-/// so revisions still commit or roll back one by one while no other process can interleave.
+/// The run-wide lock and per-revision transactions (DESIGN §6).
+///
+/// - SQLite: the whole run is one `BEGIN IMMEDIATE` transaction (that is the lock) and each
+///   revision a savepoint inside it, so revisions still commit or roll back one by one while
+///   no other process can interleave.
+/// - PostgreSQL: a session advisory lock, taken with retries until a timeout; each revision
+///   is a real transaction (DDL is transactional).
+/// - MySQL/MariaDB: a named lock (`GET_LOCK`); revisions are not atomic (DDL commits
+///   implicitly), so the runner records a failed row when one stops part-way. The transaction
+///   calls still matter for `stamp`, which only writes version rows.
 impl Connection {
     pub fn lock(&mut self) -> Result<()> {
         match self {
@@ -154,6 +227,10 @@ impl Connection {
                     .map_err(Error::db("turning foreign keys off for the run"))?;
                 dialect::sqlite::begin_exclusive(c)
             }
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => dialect::postgres::acquire_lock(c),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => dialect::mysql::acquire_lock(c),
         }
     }
 
@@ -163,26 +240,54 @@ impl Connection {
             Connection::Sqlite(c) => c
                 .batch_execute("COMMIT")
                 .map_err(Error::db("committing the migration run")),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => dialect::postgres::release_lock(c),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => dialect::mysql::release_lock(c),
         }
     }
 
     pub fn begin_revision(&mut self) -> Result<()> {
-        self.batch_execute("SAVEPOINT migrate_revision")
-            .map_err(Error::db("starting a revision"))
+        let begun = match self {
+            Connection::Sqlite(c) => c.batch_execute("SAVEPOINT migrate_revision"),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => TransactionManagerOf::<PgConnection>::begin_transaction(c),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => TransactionManagerOf::<MysqlConnection>::begin_transaction(c),
+        };
+        begun.map_err(Error::db("starting a revision"))
     }
 
     pub fn commit_revision(&mut self) -> Result<()> {
-        self.batch_execute("RELEASE SAVEPOINT migrate_revision")
-            .map_err(Error::db("committing a revision"))
+        let committed = match self {
+            Connection::Sqlite(c) => c.batch_execute("RELEASE SAVEPOINT migrate_revision"),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => TransactionManagerOf::<PgConnection>::commit_transaction(c),
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => TransactionManagerOf::<MysqlConnection>::commit_transaction(c),
+        };
+        committed.map_err(Error::db("committing a revision"))
     }
 
     pub fn rollback_revision(&mut self) -> Result<()> {
-        self.batch_execute("ROLLBACK TO SAVEPOINT migrate_revision; RELEASE SAVEPOINT migrate_revision")
-            .map_err(Error::db("rolling back a revision"))
+        let rolled_back = match self {
+            Connection::Sqlite(c) => c.batch_execute(
+                "ROLLBACK TO SAVEPOINT migrate_revision; RELEASE SAVEPOINT migrate_revision",
+            ),
+            #[cfg(feature = "postgres")]
+            Connection::Postgres(c) => {
+                TransactionManagerOf::<PgConnection>::rollback_transaction(c)
+            }
+            #[cfg(feature = "mysql")]
+            Connection::Mysql(c) => {
+                TransactionManagerOf::<MysqlConnection>::rollback_transaction(c)
+            }
+        };
+        rolled_back.map_err(Error::db("rolling back a revision"))
     }
 
     /// Rows that violate a foreign key, as a message; SQLite only checks them on request
-    /// while foreign keys are off.
+    /// while foreign keys are off. PostgreSQL and MySQL check every statement as it runs.
     pub fn check_foreign_keys(&mut self) -> std::result::Result<(), String> {
         use diesel::prelude::*;
         #[derive(QueryableByName)]
@@ -215,9 +320,19 @@ impl Connection {
                     listed.join("; ")
                 ))
             }
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => Ok(()),
+            #[cfg(feature = "mysql")]
+            Self::Mysql(_) => Ok(()),
         }
     }
 }
+
+/// The transaction manager diesel uses for a connection type. Going through it (rather than
+/// sending `BEGIN` as text) keeps diesel's own idea of the transaction depth right, which the
+/// lock release relies on to roll back a revision an error left open.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+type TransactionManagerOf<C> = <C as diesel::Connection>::TransactionManager;
 
 fn create_parent_dir(path: &Path) -> Result<()> {
     match path.parent() {

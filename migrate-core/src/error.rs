@@ -48,6 +48,20 @@ pub enum Error {
     #[error("unsupported database URL `{0}`\n  hint: use sqlite://path, a file path, postgres://… or mysql://… (the latter two need the `postgres`/`mysql` features)")]
     UnsupportedUrl(String),
 
+    #[error(
+        "{url} is a {backend} database, but this build was compiled without {backend} support\n  \
+         hint: enable the `{feature}` feature (e.g. `migrate-core = {{ features = [\"{feature}\"] }}`, \
+         or `cargo install migrate-cli --features {feature}`)"
+    )]
+    BackendDisabled {
+        url: String,
+        backend: &'static str,
+        feature: &'static str,
+    },
+
+    #[error("{0}")]
+    Lock(String),
+
     #[error("database error while {context}: {source}")]
     Database {
         context: String,

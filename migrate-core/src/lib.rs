@@ -15,6 +15,7 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 pub mod sql;
+pub mod testing;
 pub mod types;
 pub mod version_table;
 

@@ -162,7 +162,10 @@ fn run_locked<'g>(
             Direction::Up => up,
             Direction::Down => down,
         };
-        conn.begin_revision()?;
+        let atomic = conn.runs_atomically(revision.run_in_transaction);
+        if atomic {
+            conn.begin_revision()?;
+        }
         let result = execute_revision(conn, revision, script).and_then(|()| match direction {
             Direction::Up => version_table::insert(
                 conn,
@@ -181,10 +184,21 @@ fn run_locked<'g>(
             Direction::Down => version_table::delete(conn, version_table, &revision.id),
         });
         match result {
-            Ok(()) => conn.commit_revision()?,
-            Err(error) => {
+            Ok(()) if atomic => conn.commit_revision()?,
+            Ok(()) => {}
+            Err(error) if atomic => {
                 conn.rollback_revision()?;
                 return Err(error);
+            }
+            Err(error) => {
+                return Err(record_partial_failure(
+                    conn,
+                    version_table,
+                    revision,
+                    dialect,
+                    started,
+                    error,
+                ))
             }
         }
         on_event(Event::Finished {
@@ -195,6 +209,64 @@ fn run_locked<'g>(
         done.push(revision.id.clone());
     }
     Ok(done)
+}
+
+/// After a revision that ran without a transaction stopped part-way, records it as failed so
+/// that every later run refuses until someone repairs the database and says so with `stamp`
+/// (see `check_integrity`). When the first statement failed nothing ran, so there is nothing to
+/// repair and no row is written: fixing the SQL and running again is enough.
+fn record_partial_failure(
+    conn: &mut Connection,
+    version_table: &str,
+    revision: &Revision,
+    dialect: &str,
+    started: Instant,
+    error: Error,
+) -> Error {
+    let Error::StatementFailed {
+        revision: described,
+        statement,
+        sql,
+        message,
+    } = error
+    else {
+        return error;
+    };
+    if statement == 1 {
+        return Error::StatementFailed {
+            revision: described,
+            statement,
+            sql,
+            message,
+        };
+    }
+    let row = VersionRow {
+        revision: revision.id.clone(),
+        parents: revision.parents.clone(),
+        checksum: revision.checksum(dialect),
+        applied_at: version_table::now_text(),
+        duration_ms: elapsed_ms(started),
+        state: State::Failed,
+        error: Some(message.clone()),
+        statement_index: i64::try_from(statement).ok(),
+    };
+    let message = match version_table::record_failed(conn, version_table, &row) {
+        Ok(()) => format!(
+            "{message}\n  the statements before it were committed (this database cannot roll back DDL); \
+             the revision is recorded as failed, so nothing runs until the database is repaired \
+             and the outcome recorded with `stamp`"
+        ),
+        Err(record_error) => format!(
+            "{message}\n  the statements before it were committed, and recording the failure failed \
+             too ({record_error}): repair the database by hand, then record the outcome with `stamp`"
+        ),
+    };
+    Error::StatementFailed {
+        revision: described,
+        statement,
+        sql,
+        message,
+    }
 }
 
 fn elapsed_ms(started: Instant) -> i64 {

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
-use crate::db::Connection;
+use crate::db::{with_backend, Connection};
 use crate::dialect::Dialect;
 use crate::revision::Revision;
 use crate::error::{Error, Result};
@@ -86,10 +86,8 @@ pub fn read(conn: &mut Connection, table: &str) -> Result<Vec<VersionRow>> {
         .ident(table)
         .raw(" ORDER BY applied_at, revision");
     let sql = w.finish();
-    let rows: Vec<RawRow> = match conn {
-        Connection::Sqlite(c) => diesel::sql_query(sql).load(c),
-    }
-    .map_err(Error::db(format!("reading the version table {table}")))?;
+    let rows: Vec<RawRow> = with_backend!(conn, c => diesel::sql_query(sql).load(c))
+        .map_err(Error::db(format!("reading the version table {table}")))?;
     Ok(rows
         .into_iter()
         .map(|r| VersionRow {
@@ -115,11 +113,42 @@ pub fn read(conn: &mut Connection, table: &str) -> Result<Vec<VersionRow>> {
 }
 
 /// Whether the version table exists (it is created on the first upgrade or stamp).
+///
+/// Asks the catalog instead of trying a `SELECT` on the table: on PostgreSQL a failing
+/// statement would abort the surrounding transaction.
 pub fn exists(conn: &mut Connection, table: &str) -> Result<bool> {
-    let mut w = conn.dialect().writer();
-    w.raw("SELECT 1 FROM ").ident(table).raw(" WHERE 1 = 0");
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let d = conn.dialect();
+    let mut w = d.writer();
+    match conn {
+        Connection::Sqlite(_) => {
+            w.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ");
+        }
+        #[cfg(feature = "postgres")]
+        Connection::Postgres(_) => {
+            w.raw(
+                "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
+                 WHERE schemaname = current_schema() AND tablename = ",
+            );
+        }
+        #[cfg(feature = "mysql")]
+        Connection::Mysql(_) => {
+            w.raw(
+                "SELECT COUNT(*) AS n FROM information_schema.TABLES \
+                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
+            );
+        }
+    }
+    w.raw(&d.placeholder(1));
     let sql = w.finish();
-    Ok(conn.batch_execute(&sql).is_ok())
+    let found: Vec<Count> =
+        with_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(table).load(c))
+            .map_err(Error::db(format!("looking for the version table {table}")))?;
+    Ok(found.first().is_some_and(|c| c.n > 0))
 }
 
 pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
@@ -137,18 +166,16 @@ pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()
     w.raw(")");
     let sql = w.finish();
     let parents = row.parents.join(",");
-    let result = match conn {
-        Connection::Sqlite(c) => diesel::sql_query(sql)
-            .bind::<Text, _>(&row.revision)
-            .bind::<Text, _>(&parents)
-            .bind::<Text, _>(&row.checksum)
-            .bind::<Text, _>(&row.applied_at)
-            .bind::<BigInt, _>(row.duration_ms)
-            .bind::<Text, _>(row.state.as_str())
-            .bind::<Nullable<Text>, _>(row.error.as_deref())
-            .bind::<Nullable<BigInt>, _>(row.statement_index)
-            .execute(c),
-    };
+    let result = with_backend!(conn, c => diesel::sql_query(sql)
+        .bind::<Text, _>(&row.revision)
+        .bind::<Text, _>(&parents)
+        .bind::<Text, _>(&row.checksum)
+        .bind::<Text, _>(&row.applied_at)
+        .bind::<BigInt, _>(row.duration_ms)
+        .bind::<Text, _>(row.state.as_str())
+        .bind::<Nullable<Text>, _>(row.error.as_deref())
+        .bind::<Nullable<BigInt>, _>(row.statement_index)
+        .execute(c));
     result
         .map(|_| ())
         .map_err(Error::db(format!("recording revision {}", row.revision)))
@@ -162,9 +189,8 @@ pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> 
         .raw(" WHERE revision = ")
         .raw(&d.placeholder(1));
     let sql = w.finish();
-    let result = match conn {
-        Connection::Sqlite(c) => diesel::sql_query(sql).bind::<Text, _>(revision).execute(c),
-    };
+    let result =
+        with_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(revision).execute(c));
     result
         .map(|_| ())
         .map_err(Error::db(format!("removing revision {revision} from the version table")))
@@ -212,4 +238,12 @@ pub fn delete_literal_sql(dialect: &dyn Dialect, table: &str, revision: &str) ->
         .raw(" WHERE revision = ")
         .string(revision);
     w.finish()
+}
+
+/// Records a revision that stopped part-way on a backend whose DDL cannot be rolled back,
+/// replacing any row it had: after a failed downgrade the revision is neither applied nor
+/// reverted either.
+pub fn record_failed(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
+    delete(conn, table, &row.revision)?;
+    insert(conn, table, row)
 }

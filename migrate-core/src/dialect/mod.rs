@@ -3,7 +3,14 @@
 //! rendering here assembles statements from those answers. Every backend has the same files:
 //! `introspect`, `render`, `normalize`, `lock`.
 
+pub mod mysql;
+pub mod postgres;
 pub mod sqlite;
+
+mod shared;
+
+#[cfg(test)]
+mod render_tests;
 
 use crate::diff::Op;
 use crate::schema::{Column, ColumnType, DefaultValue, ForeignKey, Index, Schema, Table};
@@ -47,6 +54,11 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// (`2026-01-31T12:00:00.000Z`), for version rows written by offline scripts.
     fn now_text_sql(&self) -> &'static str;
 
+    /// Backend-specific canonical forms, applied by [`Dialect::normalize`] to the models and
+    /// to the database alike: how the catalog rewrites check expressions, which referential
+    /// actions it cannot tell apart, how long a name it keeps.
+    fn normalize_table(&self, _table: &mut Table) {}
+
     fn writer(&self) -> SqlWriter {
         SqlWriter::new(self.ident_quote())
     }
@@ -74,6 +86,7 @@ pub trait Dialect: Sync + std::fmt::Debug {
                     );
                 }
             }
+            self.normalize_table(table);
             table.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
             table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
             table.checks.sort_by(|a, b| a.name.cmp(&b.name));
@@ -198,15 +211,18 @@ pub trait Dialect: Sync + std::fmt::Debug {
     }
 }
 
-/// Every dialect this build can render.
+/// Every dialect this build can render. Rendering needs no driver, so PostgreSQL and MySQL
+/// are here even without their features (a project can write their migrations from SQLite).
 pub fn all() -> Vec<&'static dyn Dialect> {
-    vec![&sqlite::Sqlite]
+    vec![&sqlite::Sqlite, &postgres::Postgres, &mysql::Mysql]
 }
 
 /// The dialect for a name, as written in metadata and config files.
 pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
     match name {
         "sqlite" => Some(&sqlite::Sqlite),
+        "postgres" | "postgresql" => Some(&postgres::Postgres),
+        "mysql" | "mariadb" => Some(&mysql::Mysql),
         _ => None,
     }
 }
