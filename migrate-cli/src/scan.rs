@@ -56,7 +56,7 @@ pub fn report(missing: &[FoundModel], root: &Path) -> String {
     for found in missing {
         let file = found.file.strip_prefix(root).unwrap_or(&found.file);
         lines.push(format!(
-            "  - {} at {}:{} (crate {})",
+            "    - {} at {}:{} (crate {})",
             found.struct_name,
             file.display(),
             found.line,
@@ -68,7 +68,7 @@ pub fn report(missing: &[FoundModel], root: &Path) -> String {
     crates.dedup();
     for lib in crates {
         lines.push(format!(
-            "  fix: add `use {lib} as _;` to the binary's main.rs, or run the stock `migrate-cli` binary, which links every model crate itself"
+            "    fix: add `use {lib} as _;` to the binary's main.rs, or run the stock `migrate-cli` binary, which links every model crate itself"
         ));
     }
     lines.join("\n")

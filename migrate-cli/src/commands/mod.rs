@@ -79,6 +79,10 @@ impl Ctx<'_> {
         &self,
         registry: Option<&migrate_core::Registry>,
     ) -> Result<Option<String>, CliError> {
+        // Models handed over explicitly are the whole set by definition.
+        if matches!(self.models, Models::Given(_)) {
+            return Ok(None);
+        }
         let Some(workspace) = Workspace::locate(self.config.manifest_path.as_deref())? else {
             return Ok(None);
         };
