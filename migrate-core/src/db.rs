@@ -6,11 +6,11 @@ use diesel::connection::SimpleConnection;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 use diesel::connection::TransactionManager as _;
 use diesel::Connection as _;
-use diesel::SqliteConnection;
 #[cfg(feature = "mysql")]
 use diesel::MysqlConnection;
 #[cfg(feature = "postgres")]
 use diesel::PgConnection;
+use diesel::SqliteConnection;
 
 use crate::dialect::{self, Dialect};
 use crate::error::{Error, Result};
@@ -33,7 +33,11 @@ impl DatabaseUrl {
             return Ok(DatabaseUrl::Postgres(url.to_owned()));
         }
         if url.starts_with("mysql://") || url.starts_with("mariadb://") {
-            return Ok(DatabaseUrl::Mysql(url.replacen("mariadb://", "mysql://", 1)));
+            return Ok(DatabaseUrl::Mysql(url.replacen(
+                "mariadb://",
+                "mysql://",
+                1,
+            )));
         }
         let path = url
             .strip_prefix("sqlite://")
@@ -195,6 +199,7 @@ impl Connection {
     /// unless the revision asks to run outside a transaction (`run_in_transaction = false`,
     /// e.g. for `CREATE INDEX CONCURRENTLY`). MySQL: never, every DDL statement commits
     /// implicitly.
+    #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     pub fn runs_atomically(&self, run_in_transaction: bool) -> bool {
         match self {
             Connection::Sqlite(_) => true,
@@ -368,5 +373,41 @@ mod tests {
                 .ok(),
             Some("postgres://u:***@h/db".to_owned())
         );
+    }
+
+    #[test]
+    fn urls_pick_their_dialect() {
+        let name = |url: &str| DatabaseUrl::parse(url).map(|u| u.dialect().name()).ok();
+        assert_eq!(name("sqlite://dev.db"), Some("sqlite"));
+        assert_eq!(name("postgresql://u@h/db"), Some("postgres"));
+        assert_eq!(name("mariadb://u@h/db"), Some("mysql"));
+    }
+
+    /// The error for a backend left out of the build, with the password hidden.
+    #[allow(dead_code)]
+    fn establish_error(url: &str) -> String {
+        match DatabaseUrl::parse(url).and_then(|u| Connection::establish(&u)) {
+            Ok(conn) => format!("connected: {conn:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[test]
+    fn postgres_without_its_feature_names_the_feature() {
+        let message = establish_error("postgres://u:secret@h/db");
+        assert!(
+            message.contains("enable the `postgres` feature"),
+            "{message}"
+        );
+        assert!(message.contains("postgres://u:***@h/db"), "{message}");
+    }
+
+    #[cfg(not(feature = "mysql"))]
+    #[test]
+    fn mysql_without_its_feature_names_the_feature() {
+        let message = establish_error("mysql://u:secret@h/db");
+        assert!(message.contains("enable the `mysql` feature"), "{message}");
+        assert!(!message.contains("secret"), "{message}");
     }
 }

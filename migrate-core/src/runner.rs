@@ -58,10 +58,7 @@ fn check_integrity(graph: &Graph, rows: &[VersionRow], version_table: &str) -> R
             failed.statement_index.unwrap_or(0),
             failed.error.as_deref().unwrap_or("unknown error"),
             failed.revision,
-            failed
-                .parents
-                .first()
-                .map_or("base", String::as_str),
+            failed.parents.first().map_or("base", String::as_str),
         )));
     }
     let missing: Vec<&str> = rows
@@ -88,7 +85,11 @@ pub fn edited_revisions<'g>(
 ) -> Vec<&'g Revision> {
     rows.iter()
         .filter(|r| r.state == State::Applied)
-        .filter_map(|r| graph.get(&r.revision).filter(|rev| rev.checksum(dialect) != r.checksum))
+        .filter_map(|r| {
+            graph
+                .get(&r.revision)
+                .filter(|rev| rev.checksum(dialect) != r.checksum)
+        })
         .collect()
 }
 

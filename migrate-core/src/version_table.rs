@@ -6,8 +6,8 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::db::{with_backend, Connection};
 use crate::dialect::Dialect;
-use crate::revision::Revision;
 use crate::error::{Error, Result};
+use crate::revision::Revision;
 
 /// The default name of the version table.
 pub const DEFAULT_VERSION_TABLE: &str = "migrate_versions";
@@ -191,9 +191,9 @@ pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> 
     let sql = w.finish();
     let result =
         with_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(revision).execute(c));
-    result
-        .map(|_| ())
-        .map_err(Error::db(format!("removing revision {revision} from the version table")))
+    result.map(|_| ()).map_err(Error::db(format!(
+        "removing revision {revision} from the version table"
+    )))
 }
 
 pub fn delete_all(conn: &mut Connection, table: &str) -> Result<()> {

@@ -10,7 +10,8 @@ use migrate_core::Model;
 mod models {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
+    #[allow(dead_code)] // only its table definition is used
     pub struct Team {
         pub id: i64,
         pub name: String,

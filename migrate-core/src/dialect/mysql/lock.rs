@@ -1,0 +1,75 @@
+//! The run-wide lock: a named lock (`GET_LOCK`), held by the session across the revisions
+//! and freed by the server if the process dies. Named locks are server-wide, so the name is
+//! derived from the database: runs against different databases on one server do not wait for
+//! each other. `GET_LOCK` waits on the server side up to [`LOCK_TIMEOUT`].
+
+use std::time::Duration;
+
+use diesel::connection::TransactionManager;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable};
+use diesel::MysqlConnection;
+
+use crate::error::{Error, Result};
+
+/// How long a run waits for another one to finish.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The lock's name: a prefix and the SHA-1 of the database name, 48 characters (lock names
+/// may not exceed 64).
+const LOCK_NAME: &str = "CONCAT('migrate_', SHA1(DATABASE()))";
+
+#[derive(QueryableByName)]
+struct Outcome {
+    #[diesel(sql_type = Nullable<BigInt>)]
+    result: Option<i64>,
+}
+
+pub fn acquire_lock(conn: &mut MysqlConnection) -> Result<()> {
+    let rows: Vec<Outcome> = diesel::sql_query(format!(
+        "SELECT CAST(GET_LOCK({LOCK_NAME}, ?) AS SIGNED) AS result"
+    ))
+    .bind::<BigInt, _>(i64::try_from(LOCK_TIMEOUT.as_secs()).unwrap_or(i64::MAX))
+    .load(conn)
+    .map_err(Error::db("taking the migration lock (GET_LOCK)"))?;
+    match rows.first().and_then(|r| r.result) {
+        Some(1) => Ok(()),
+        Some(_) => Err(Error::Lock(format!(
+            "another migration run has held the lock for over {} s; gave up waiting\n  \
+             hint: wait for it to finish and try again; if no run is active, a stuck session \
+             holds it: `SELECT IS_USED_LOCK(CONCAT('migrate_', SHA1(DATABASE())))` gives its \
+             connection id, `KILL <id>` ends it",
+            LOCK_TIMEOUT.as_secs()
+        ))),
+        None => Err(Error::Lock(
+            "GET_LOCK failed (no database selected?)\n  hint: put the database name in the URL, \
+             e.g. mysql://user@host/app"
+                .to_owned(),
+        )),
+    }
+}
+
+/// Releases the lock, after rolling back whatever a failed `stamp` left open.
+pub fn release_lock(conn: &mut MysqlConnection) -> Result<()> {
+    let open =
+        <MysqlConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .ok()
+            .flatten()
+            .is_some();
+    if open {
+        <MysqlConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            .map_err(Error::db("rolling back an unfinished revision"))?;
+    }
+    let rows: Vec<Outcome> = diesel::sql_query(format!(
+        "SELECT CAST(RELEASE_LOCK({LOCK_NAME}) AS SIGNED) AS result"
+    ))
+    .load(conn)
+    .map_err(Error::db("releasing the migration lock"))?;
+    match rows.first().and_then(|r| r.result) {
+        Some(1) => Ok(()),
+        _ => Err(Error::Lock(
+            "the migration lock was not held by this session when the run ended".to_owned(),
+        )),
+    }
+}

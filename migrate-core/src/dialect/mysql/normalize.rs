@@ -1,0 +1,346 @@
+//! How MySQL/MariaDB spell types and defaults, and how `information_schema` reports them
+//! back: `tinyint(1)`, `bigint(20)` (display widths, MariaDB and MySQL before 8.0.19),
+//! defaults quoted (`'draft'`, MariaDB) or bare (`draft`, MySQL; the introspection quotes
+//! those before they get here), `current_timestamp()` (MariaDB) or `CURRENT_TIMESTAMP`.
+
+use super::Mysql;
+use crate::dialect::shared::{numeric_default, tidy_check_expression, typed_literal};
+use crate::dialect::Dialect;
+use crate::schema::{ColumnType, DefaultValue, FkAction, Table};
+
+pub(super) fn column_type(ty: &ColumnType) -> String {
+    match ty {
+        // An alias: the catalog reports `tinyint(1)`, which reads back as a boolean.
+        ColumnType::Boolean => "BOOLEAN".to_owned(),
+        ColumnType::SmallInt => "SMALLINT".to_owned(),
+        ColumnType::Integer => "INT".to_owned(),
+        ColumnType::BigInt => "BIGINT".to_owned(),
+        ColumnType::Real => "FLOAT".to_owned(),
+        ColumnType::Double => "DOUBLE".to_owned(),
+        ColumnType::Text => "TEXT".to_owned(),
+        ColumnType::Varchar { max_length } => format!("VARCHAR({max_length})"),
+        // BLOB stops at 64 KiB; binary payloads (files, images) often do not.
+        ColumnType::Blob => "LONGBLOB".to_owned(),
+        ColumnType::Date => "DATE".to_owned(),
+        // Microseconds, as PostgreSQL and chrono keep them.
+        ColumnType::Time => "TIME(6)".to_owned(),
+        // MySQL has no zone-aware type; diesel stores DateTime<Utc> as its UTC wall time.
+        // DATETIME rather than TIMESTAMP: no 2038 limit, no session time zone conversion.
+        ColumnType::Timestamp | ColumnType::TimestampTz => "DATETIME(6)".to_owned(),
+        ColumnType::Uuid => "CHAR(36)".to_owned(),
+        ColumnType::Json => "JSON".to_owned(),
+        ColumnType::Numeric { precision, scale } => format!("DECIMAL({precision},{scale})"),
+        ColumnType::Custom { sql } => sql.to_string(),
+    }
+}
+
+pub(super) fn parse_type(sql: &str) -> ColumnType {
+    let text = sql
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let (base, args, rest) = match (text.find('('), text.find(')')) {
+        (Some(open), Some(close)) if open < close => (
+            text[..open].trim().to_owned(),
+            text[open + 1..close]
+                .split(',')
+                .map(|a| a.trim().parse::<u32>().ok())
+                .collect::<Option<Vec<u32>>>(),
+            text[close + 1..].trim().to_owned(),
+        ),
+        _ => match text.split_once(' ') {
+            Some((base, rest)) if !matches!(base, "double" | "long") => {
+                (base.to_owned(), Some(vec![]), rest.to_owned())
+            }
+            _ => (text.clone(), Some(vec![]), String::new()),
+        },
+    };
+    let Some(args) = args else {
+        return ColumnType::Custom { sql: text.into() };
+    };
+    let integer = matches!(
+        base.as_str(),
+        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+    );
+    match (base.as_str(), args.as_slice(), rest.as_str()) {
+        ("tinyint", [1], "") | ("boolean" | "bool", [], "") => ColumnType::Boolean,
+        // An integer's parenthesized number is a display width, not a size.
+        ("smallint", [] | [_], "") => ColumnType::SmallInt,
+        ("int" | "integer", [] | [_], "") => ColumnType::Integer,
+        ("bigint", [] | [_], "") => ColumnType::BigInt,
+        ("float", [], "") => ColumnType::Real,
+        ("double" | "double precision", [], "") => ColumnType::Double,
+        ("text", [], "") => ColumnType::Text,
+        ("varchar", [n], "") => ColumnType::Varchar { max_length: *n },
+        ("longblob", [], "") => ColumnType::Blob,
+        ("date", [], "") => ColumnType::Date,
+        ("time", [6], "") => ColumnType::Time,
+        ("datetime", [6], "") => ColumnType::Timestamp,
+        ("char", [36], "") => ColumnType::Uuid,
+        ("json", [], "") => ColumnType::Json,
+        ("decimal" | "numeric", [p, s], "") => ColumnType::Numeric {
+            precision: *p,
+            scale: *s,
+        },
+        ("decimal" | "numeric", [p], "") => ColumnType::Numeric {
+            precision: *p,
+            scale: 0,
+        },
+        // Custom types compare in one spelling; integer display widths are dropped
+        // because MySQL 8 no longer reports them.
+        (base, _, rest) if integer => ColumnType::Custom {
+            sql: format!("{base} {rest}").trim().to_owned().into(),
+        },
+        _ => ColumnType::Custom { sql: text.into() },
+    }
+}
+
+/// The default as written in a column definition. TEXT, BLOB and JSON columns only take an
+/// expression default (in parentheses) on MySQL; DATETIME(6) needs CURRENT_TIMESTAMP at the
+/// same precision.
+pub(super) fn default_clause(dialect: &Mysql, ty: &ColumnType, default: &DefaultValue) -> String {
+    let sql = dialect.default_sql(default);
+    match (ty, default) {
+        (ColumnType::Timestamp | ColumnType::TimestampTz, DefaultValue::Sql(s))
+            if s == "CURRENT_TIMESTAMP" =>
+        {
+            "CURRENT_TIMESTAMP(6)".to_owned()
+        }
+        (ColumnType::Text | ColumnType::Blob | ColumnType::Json, d)
+            if !matches!(d, DefaultValue::Sql(_)) =>
+        {
+            format!("({sql})")
+        }
+        _ => sql,
+    }
+}
+
+pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
+    let text = sql.trim();
+    let unwrapped = strip_parentheses(text);
+    if let Some(literal) = quoted_literal(unwrapped) {
+        return typed_literal(literal, ty);
+    }
+    if let Some(value) = numeric_default(unwrapped, ty) {
+        return value;
+    }
+    if *ty == ColumnType::Boolean {
+        match unwrapped.to_ascii_lowercase().as_str() {
+            "true" | "1" => return DefaultValue::Bool(true),
+            "false" | "0" => return DefaultValue::Bool(false),
+            _ => {}
+        }
+    }
+    DefaultValue::Sql(canonical_expression(text))
+}
+
+fn strip_parentheses(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        text = inner.trim();
+    }
+    text
+}
+
+/// The value of a whole `'…'` literal, unescaped (`''`, and the backslash escapes MySQL
+/// reads in strings); `None` unless the text is exactly one literal.
+fn quoted_literal(text: &str) -> Option<String> {
+    let body = text.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let escaped = chars.next()?;
+                value.push(match escaped {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'Z' => '\u{1a}',
+                    other => other,
+                });
+            }
+            '\'' => {
+                let mut rest = chars.clone();
+                if rest.next() == Some('\'') {
+                    chars = rest;
+                    value.push('\'');
+                } else {
+                    return chars.as_str().trim().is_empty().then_some(value);
+                }
+            }
+            other => value.push(other),
+        }
+    }
+    None
+}
+
+/// Value functions in one spelling: MariaDB prints `current_timestamp()` (and
+/// `current_timestamp(6)` for a DATETIME(6) column, where the precision is implied), MySQL
+/// `CURRENT_TIMESTAMP`, and NOW() is the same function.
+fn canonical_expression(text: &str) -> String {
+    let lower = text.to_ascii_lowercase().replace(' ', "");
+    let name = lower.split('(').next().unwrap_or_default();
+    let args = lower
+        .strip_prefix(name)
+        .unwrap_or_default()
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    let bare = args.chars().all(|c| c.is_ascii_digit());
+    match name {
+        "current_timestamp" | "now" | "localtimestamp" | "localtime" if bare => {
+            "CURRENT_TIMESTAMP".to_owned()
+        }
+        "current_date" | "curdate" if bare => "CURRENT_DATE".to_owned(),
+        "current_time" | "curtime" if bare => "CURRENT_TIME".to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
+/// What MySQL cannot tell apart or prints its own way: RESTRICT and NO ACTION are one rule in
+/// InnoDB (MariaDB reports RESTRICT for a key declared with neither); check expressions come
+/// back with every column in backticks, and MariaDB turns LENGTH into its synonym
+/// OCTET_LENGTH.
+pub(super) fn normalize_table(table: &mut Table) {
+    for fk in &mut table.foreign_keys {
+        for action in [&mut fk.on_delete, &mut fk.on_update] {
+            if *action == FkAction::Restrict {
+                *action = FkAction::NoAction;
+            }
+        }
+    }
+    for check in &mut table.checks {
+        check.expr = tidy_check_expression(&check.expr, '`').replace("octet_length(", "length(");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_spellings_read_back_as_neutral_types() {
+        assert_eq!(parse_type("tinyint(1)"), ColumnType::Boolean);
+        assert_eq!(parse_type("BOOLEAN"), ColumnType::Boolean);
+        assert_eq!(parse_type("bigint(20)"), ColumnType::BigInt);
+        assert_eq!(parse_type("int(11)"), ColumnType::Integer);
+        assert_eq!(parse_type("smallint(6)"), ColumnType::SmallInt);
+        assert_eq!(
+            parse_type("varchar(50)"),
+            ColumnType::Varchar { max_length: 50 }
+        );
+        assert_eq!(parse_type("datetime(6)"), ColumnType::Timestamp);
+        assert_eq!(parse_type("DATETIME(6)"), ColumnType::Timestamp);
+        assert_eq!(parse_type("char(36)"), ColumnType::Uuid);
+        assert_eq!(
+            parse_type("decimal(12,2)"),
+            ColumnType::Numeric {
+                precision: 12,
+                scale: 2
+            }
+        );
+        assert_eq!(parse_type("double"), ColumnType::Double);
+        assert_eq!(parse_type("longblob"), ColumnType::Blob);
+    }
+
+    #[test]
+    fn custom_types_compare_in_one_spelling() {
+        assert_eq!(parse_type("CHAR(3)"), parse_type("char(3)"));
+        assert_eq!(parse_type("int(10) unsigned"), parse_type("INT UNSIGNED"));
+        assert_eq!(parse_type("tinyint(4)"), parse_type("TINYINT"));
+        assert_eq!(
+            parse_type("LONGTEXT"),
+            ColumnType::Custom {
+                sql: "longtext".into()
+            }
+        );
+        assert_eq!(
+            parse_type("datetime"),
+            ColumnType::Custom {
+                sql: "datetime".into()
+            }
+        );
+    }
+
+    #[test]
+    fn catalog_defaults_read_back_typed() {
+        let varchar = ColumnType::Varchar { max_length: 20 };
+        assert_eq!(
+            parse_default("'draft'", &varchar),
+            DefaultValue::Text("draft".into())
+        );
+        assert_eq!(
+            parse_default(r"'it\'s'", &ColumnType::Text),
+            DefaultValue::Text("it's".into())
+        );
+        assert_eq!(
+            parse_default("('it''s')", &ColumnType::Text),
+            DefaultValue::Text("it's".into())
+        );
+        assert_eq!(
+            parse_default(r"'a\\b'", &ColumnType::Text),
+            DefaultValue::Text(r"a\b".into())
+        );
+        assert_eq!(
+            parse_default("-1", &ColumnType::Integer),
+            DefaultValue::Int(-1)
+        );
+        assert_eq!(
+            parse_default("1", &ColumnType::Boolean),
+            DefaultValue::Bool(true)
+        );
+        assert_eq!(
+            parse_default("TRUE", &ColumnType::Boolean),
+            DefaultValue::Bool(true)
+        );
+        assert_eq!(
+            parse_default(
+                "1.50",
+                &ColumnType::Numeric {
+                    precision: 12,
+                    scale: 2
+                }
+            ),
+            DefaultValue::Float("1.5".into())
+        );
+        for spelling in [
+            "current_timestamp()",
+            "current_timestamp(6)",
+            "CURRENT_TIMESTAMP",
+            "now()",
+        ] {
+            assert_eq!(
+                parse_default(spelling, &ColumnType::Timestamp),
+                DefaultValue::Sql("CURRENT_TIMESTAMP".into()),
+                "{spelling}"
+            );
+        }
+        assert_eq!(
+            parse_default("uuid()", &ColumnType::Uuid),
+            DefaultValue::Sql("uuid()".into())
+        );
+    }
+
+    #[test]
+    fn defaults_are_written_the_way_each_column_type_accepts() {
+        assert_eq!(
+            default_clause(&Mysql, &ColumnType::Text, &DefaultValue::Text("x".into())),
+            "('x')"
+        );
+        assert_eq!(
+            default_clause(
+                &Mysql,
+                &ColumnType::Timestamp,
+                &DefaultValue::Sql("CURRENT_TIMESTAMP".into())
+            ),
+            "CURRENT_TIMESTAMP(6)"
+        );
+        assert_eq!(
+            default_clause(&Mysql, &ColumnType::Integer, &DefaultValue::Int(3)),
+            "3"
+        );
+    }
+}

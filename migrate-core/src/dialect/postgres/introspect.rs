@@ -1,0 +1,366 @@
+//! Reads the current schema (`current_schema()`, normally `public`) of a PostgreSQL database
+//! into the neutral schema: one `pg_catalog` query per kind of object for the whole schema,
+//! never one per table. `pg_catalog` rather than `information_schema` because only it has
+//! index definitions, and it answers with one plan instead of layers of views.
+
+use std::collections::BTreeMap;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, Text};
+use diesel::PgConnection;
+
+use super::normalize::{is_null_default, parse_default, parse_type};
+use crate::error::{Error, Result};
+use crate::schema::{Check, Column, FkAction, ForeignKey, Index, Schema, Table};
+
+/// The user tables of the current schema, without this tool's version table ($1) and
+/// diesel's. Partitions are left out: their parent is the table the models describe.
+const USER_TABLES: &str = "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+     AND NOT c.relispartition AND c.relname <> $1 AND c.relname <> '__diesel_schema_migrations'";
+
+#[derive(QueryableByName)]
+struct TableRow {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct ColumnRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    ty: String,
+    #[diesel(sql_type = Bool)]
+    not_null: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    default_expr: Option<String>,
+    #[diesel(sql_type = Bool)]
+    is_identity: bool,
+}
+
+#[derive(QueryableByName)]
+struct KeyColumnRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    index_name: String,
+    #[diesel(sql_type = Bool)]
+    is_unique: bool,
+    /// False for an expression or partial index, which the neutral schema cannot describe.
+    #[diesel(sql_type = Bool)]
+    is_plain: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    column_name: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    ref_table: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    ref_column: String,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+    #[diesel(sql_type = Text)]
+    on_update: String,
+}
+
+#[derive(QueryableByName)]
+struct CheckRow {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    definition: String,
+}
+
+fn load<T: QueryableByName<diesel::pg::Pg> + 'static>(
+    conn: &mut PgConnection,
+    sql: &str,
+    version_table: &str,
+    what: &str,
+) -> Result<Vec<T>> {
+    diesel::sql_query(sql)
+        .bind::<Text, _>(version_table)
+        .load(conn)
+        .map_err(Error::db(format!("reading {what}")))
+}
+
+pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema> {
+    let tables: Vec<TableRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS name FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_TABLES} ORDER BY c.relname"
+        ),
+        version_table,
+        "the table list",
+    )?;
+
+    let columns: Vec<ColumnRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS table_name, a.attname::text AS name, \
+             format_type(a.atttypid, a.atttypmod) AS ty, a.attnotnull AS not_null, \
+             pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
+             a.attidentity IN ('a', 'd') AS is_identity \
+             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+             WHERE {USER_TABLES} AND a.attnum > 0 AND NOT a.attisdropped \
+             ORDER BY c.relname, a.attnum"
+        ),
+        version_table,
+        "columns",
+    )?;
+
+    let primary_keys: Vec<KeyColumnRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS table_name, a.attname::text AS column_name \
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) \
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
+             WHERE {USER_TABLES} AND con.contype = 'p' ORDER BY c.relname, k.ord"
+        ),
+        version_table,
+        "primary keys",
+    )?;
+
+    // Indexes that back the primary key are the key itself, not indexes. Only key columns
+    // count (`INCLUDE` columns are payload).
+    let indexes: Vec<IndexRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS table_name, i.relname::text AS index_name, \
+             ix.indisunique AS is_unique, \
+             (ix.indexprs IS NULL AND ix.indpred IS NULL) AS is_plain, \
+             a.attname::text AS column_name \
+             FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
+             JOIN pg_class c ON c.oid = ix.indrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             CROSS JOIN LATERAL unnest(ix.indkey::smallint[]) WITH ORDINALITY AS k(attnum, ord) \
+             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
+             WHERE {USER_TABLES} AND NOT ix.indisprimary AND k.ord <= ix.indnkeyatts \
+             ORDER BY c.relname, i.relname, k.ord"
+        ),
+        version_table,
+        "indexes",
+    )?;
+
+    let foreign_keys: Vec<ForeignKeyRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS table_name, con.conname::text AS name, \
+             rc.relname::text AS ref_table, a.attname::text AS column_name, \
+             ra.attname::text AS ref_column, con.confdeltype::text AS on_delete, \
+             con.confupdtype::text AS on_update \
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             JOIN pg_class rc ON rc.oid = con.confrelid \
+             CROSS JOIN LATERAL unnest(con.conkey, con.confkey) \
+                 WITH ORDINALITY AS k(attnum, ref_attnum, ord) \
+             JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
+             JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.ref_attnum \
+             WHERE {USER_TABLES} AND con.contype = 'f' \
+             ORDER BY c.relname, con.conname, k.ord"
+        ),
+        version_table,
+        "foreign keys",
+    )?;
+
+    let checks: Vec<CheckRow> = load(
+        conn,
+        &format!(
+            "SELECT c.relname::text AS table_name, con.conname::text AS name, \
+             pg_get_constraintdef(con.oid) AS definition \
+             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE {USER_TABLES} AND con.contype = 'c' ORDER BY c.relname, con.conname"
+        ),
+        version_table,
+        "check constraints",
+    )?;
+
+    let mut by_name: BTreeMap<String, Table> = tables
+        .into_iter()
+        .map(|row| {
+            let table = Table {
+                name: row.name.clone(),
+                columns: vec![],
+                primary_key: vec![],
+                indexes: vec![],
+                foreign_keys: vec![],
+                checks: vec![],
+                renamed_from: None,
+                comment: None,
+            };
+            (row.name, table)
+        })
+        .collect();
+
+    for row in columns {
+        let Some(table) = by_name.get_mut(&row.table_name) else {
+            continue;
+        };
+        let ty = parse_type(&row.ty);
+        // A `serial` column is numbered by its `nextval(…)` default: the same as an
+        // identity column to the models, which never spell the sequence.
+        let serial = row
+            .default_expr
+            .as_deref()
+            .is_some_and(|d| d.trim_start().starts_with("nextval("));
+        let default = row
+            .default_expr
+            .as_deref()
+            .filter(|d| !serial && !is_null_default(d))
+            .map(|d| parse_default(d, &ty));
+        table.columns.push(Column {
+            name: row.name,
+            ty,
+            nullable: !row.not_null,
+            default,
+            auto_increment: row.is_identity || serial,
+            renamed_from: None,
+            comment: None,
+        });
+    }
+
+    for row in primary_keys {
+        if let Some(table) = by_name.get_mut(&row.table_name) {
+            table.primary_key.push(row.column_name);
+        }
+    }
+    // Only a single-column key is numbered by the database in the models' terms.
+    for table in by_name.values_mut() {
+        if table.primary_key.len() != 1 {
+            for column in &mut table.columns {
+                column.auto_increment = false;
+            }
+        } else {
+            let key = table.primary_key[0].clone();
+            for column in &mut table.columns {
+                column.auto_increment &= column.name == key;
+            }
+        }
+    }
+
+    let mut grouped: BTreeMap<(String, String), (Index, bool)> = BTreeMap::new();
+    for row in indexes {
+        let entry = grouped
+            .entry((row.table_name.clone(), row.index_name.clone()))
+            .or_insert_with(|| {
+                (
+                    Index {
+                        name: row.index_name.clone(),
+                        columns: vec![],
+                        unique: row.is_unique,
+                    },
+                    row.is_plain,
+                )
+            });
+        match row.column_name {
+            Some(column) => entry.0.columns.push(column),
+            // An expression part (attnum 0).
+            None => entry.1 = false,
+        }
+    }
+    for ((table_name, _), (index, plain)) in grouped {
+        // Expression and partial indexes are left out rather than misread: the differ
+        // would otherwise drop them, and the models cannot declare them anyway.
+        if !plain {
+            continue;
+        }
+        if let Some(table) = by_name.get_mut(&table_name) {
+            table.indexes.push(index);
+        }
+    }
+
+    let mut fk_groups: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
+    for row in foreign_keys {
+        let entry = fk_groups
+            .entry((row.table_name.clone(), row.name.clone()))
+            .or_insert_with(|| ForeignKey {
+                name: row.name.clone(),
+                columns: vec![],
+                ref_table: row.ref_table.clone(),
+                ref_columns: vec![],
+                on_delete: action(&row.on_delete),
+                on_update: action(&row.on_update),
+            });
+        entry.columns.push(row.column_name);
+        entry.ref_columns.push(row.ref_column);
+    }
+    for ((table_name, _), fk) in fk_groups {
+        if let Some(table) = by_name.get_mut(&table_name) {
+            table.foreign_keys.push(fk);
+        }
+    }
+
+    for row in checks {
+        if let Some(table) = by_name.get_mut(&row.table_name) {
+            table.checks.push(Check {
+                name: row.name,
+                expr: check_expression(&row.definition),
+            });
+        }
+    }
+
+    Ok(Schema::new(by_name.into_values().collect()))
+}
+
+/// `pg_constraint.confdeltype` / `confupdtype` codes.
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// The expression inside `CHECK (…)` as `pg_get_constraintdef()` prints it, without the
+/// `NOT VALID` a constraint added without checking old rows carries.
+fn check_expression(definition: &str) -> String {
+    let text = definition.trim();
+    let text = text.strip_suffix("NOT VALID").map_or(text, str::trim_end);
+    text.strip_prefix("CHECK")
+        .map(str::trim_start)
+        .and_then(|t| t.strip_prefix('('))
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(text)
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_definitions_lose_their_wrapper() {
+        assert_eq!(check_expression("CHECK ((small >= 0))"), "(small >= 0)");
+        assert_eq!(
+            check_expression("CHECK ((length(title) > 0)) NOT VALID"),
+            "(length(title) > 0)"
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! The run-wide lock: a session-level advisory lock, so it is held across the per-revision
+//! transactions and freed by the server if the process dies. It is taken with
+//! `pg_try_advisory_lock` in a loop rather than the blocking `pg_advisory_lock`, so a run
+//! waiting behind a stuck one gives up after [`LOCK_TIMEOUT`] with a message instead of
+//! hanging forever.
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::TransactionManager;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
+use diesel::PgConnection;
+
+use crate::error::{Error, Result};
+
+/// The advisory lock key: the first 8 bytes of SHA-256("migrate-core run lock"), fixed so
+/// that every version of this tool (and every process) agrees on it. Advisory locks are per
+/// database, so runs against different databases do not wait for each other.
+pub const LOCK_KEY: i64 = 0x6ccc_55b3_92e6_a9f2;
+
+/// How long a run waits for another one to finish.
+pub const LOCK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The first retry comes quickly (most runs are short); later ones back off to this.
+const MAX_RETRY_INTERVAL: Duration = Duration::from_millis(500);
+
+#[derive(QueryableByName)]
+struct Outcome {
+    #[diesel(sql_type = Bool)]
+    ok: bool,
+}
+
+fn call(conn: &mut PgConnection, function: &str) -> QueryResult<bool> {
+    let rows: Vec<Outcome> = diesel::sql_query(format!("SELECT {function}($1) AS ok"))
+        .bind::<BigInt, _>(LOCK_KEY)
+        .load(conn)?;
+    Ok(rows.first().is_some_and(|r| r.ok))
+}
+
+pub fn acquire_lock(conn: &mut PgConnection) -> Result<()> {
+    let started = Instant::now();
+    let mut interval = Duration::from_millis(25);
+    loop {
+        if call(conn, "pg_try_advisory_lock").map_err(Error::db(
+            "taking the migration lock (pg_try_advisory_lock)",
+        ))? {
+            return Ok(());
+        }
+        if started.elapsed() >= LOCK_TIMEOUT {
+            return Err(Error::Lock(format!(
+                "another migration run has held the lock for over {} s; gave up waiting\n  \
+                 hint: wait for it to finish and try again; if no run is active, a stuck session \
+                 holds it: find it with `SELECT pid FROM pg_locks WHERE locktype = 'advisory' \
+                 AND objid = {}` and end it with pg_terminate_backend(pid)",
+                LOCK_TIMEOUT.as_secs(),
+                // pg_locks shows the key's low 32 bits as objid.
+                LOCK_KEY & 0xffff_ffff,
+            )));
+        }
+        std::thread::sleep(interval.min(LOCK_TIMEOUT.saturating_sub(started.elapsed())));
+        interval = (interval * 2).min(MAX_RETRY_INTERVAL);
+    }
+}
+
+/// Releases the lock. A revision an error left open is rolled back first: in an aborted
+/// transaction PostgreSQL refuses every statement, the unlock included, and the lock would
+/// then stay with the session until it closes.
+pub fn release_lock(conn: &mut PgConnection) -> Result<()> {
+    let open =
+        <PgConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .ok()
+            .flatten()
+            .is_some();
+    if open {
+        <PgConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            .map_err(Error::db("rolling back an unfinished revision"))?;
+    }
+    let released =
+        call(conn, "pg_advisory_unlock").map_err(Error::db("releasing the migration lock"))?;
+    if released {
+        Ok(())
+    } else {
+        Err(Error::Lock(
+            "the migration lock was not held by this session when the run ended".to_owned(),
+        ))
+    }
+}

@@ -1,0 +1,227 @@
+//! Helpers the server dialects (PostgreSQL, MySQL) share for reading what their catalogs
+//! print back.
+
+use crate::schema::{ColumnType, DefaultValue};
+
+/// A literal's value read as the column's type: numbers for numeric columns, booleans for
+/// boolean ones, text for everything else.
+pub(crate) fn typed_literal(literal: String, ty: &ColumnType) -> DefaultValue {
+    if let Some(value) = numeric_default(&literal, ty) {
+        return value;
+    }
+    if *ty == ColumnType::Boolean {
+        match literal.to_ascii_lowercase().as_str() {
+            "true" | "t" | "yes" | "on" | "1" => return DefaultValue::Bool(true),
+            "false" | "f" | "no" | "off" | "0" => return DefaultValue::Bool(false),
+            _ => {}
+        }
+    }
+    DefaultValue::Text(literal)
+}
+
+pub(crate) fn numeric_default(text: &str, ty: &ColumnType) -> Option<DefaultValue> {
+    let text = text.trim();
+    match ty {
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => {
+            text.parse::<i64>().ok().map(DefaultValue::Int)
+        }
+        ColumnType::Real | ColumnType::Double | ColumnType::Numeric { .. } => text
+            .parse::<f64>()
+            .ok()
+            .map(|_| DefaultValue::Float(canonical_number(text))),
+        _ => None,
+    }
+}
+
+/// A decimal literal without trailing fractional zeros (`2.50` and `2.5` are one default;
+/// the catalog prints numeric defaults at the column's scale or as written).
+pub(crate) fn canonical_number(text: &str) -> String {
+    let text = text.trim().trim_start_matches('+');
+    if !text.contains('.') || text.contains(['e', 'E']) {
+        return text.to_owned();
+    }
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    match trimmed {
+        "" | "-" => "0".to_owned(),
+        t => t.to_owned(),
+    }
+}
+
+/// A check expression in the form both sides of a comparison can agree on, still valid SQL:
+/// whitespace outside literals collapsed, redundant outer parentheses removed, and identifiers
+/// quoted with `quote` unquoted where that cannot change their meaning (lower case, plain
+/// characters, not a reserved word). Catalogs print expressions their own way (PostgreSQL
+/// wraps them in parentheses, MySQL quotes every column), so without this an unchanged check
+/// would look changed on every comparison.
+pub(crate) fn tidy_check_expression(expr: &str, quote: char) -> String {
+    let mut out = String::with_capacity(expr.len());
+    let mut chars = expr.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                // A string literal, copied verbatim ('' and \' stay inside it).
+                out.push(c);
+                while let Some(inner) = chars.next() {
+                    out.push(inner);
+                    if inner == '\\' {
+                        if let Some(escaped) = chars.next() {
+                            out.push(escaped);
+                        }
+                    } else if inner == '\'' {
+                        if chars.peek() == Some(&'\'') {
+                            chars.next();
+                            out.push('\'');
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            c if c == quote => {
+                let mut name = String::new();
+                while let Some(inner) = chars.next() {
+                    if inner == quote {
+                        if chars.peek() == Some(&quote) {
+                            chars.next();
+                            name.push(quote);
+                            continue;
+                        }
+                        break;
+                    }
+                    name.push(inner);
+                }
+                if is_plain_identifier(&name) {
+                    out.push_str(&name);
+                } else {
+                    out.push(quote);
+                    out.push_str(&name.replace(quote, &format!("{quote}{quote}")));
+                    out.push(quote);
+                }
+            }
+            c if c.is_whitespace() => {
+                while chars.peek().is_some_and(|n| n.is_whitespace()) {
+                    chars.next();
+                }
+                let after_open = out.ends_with('(');
+                let before_close = chars.peek() == Some(&')');
+                if !(after_open || before_close || out.is_empty()) {
+                    out.push(' ');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    let mut text = out.trim().to_owned();
+    while let Some(inner) = strip_outer_parentheses(&text) {
+        text = inner.trim().to_owned();
+    }
+    text
+}
+
+/// An identifier that means the same quoted or not.
+fn is_plain_identifier(name: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "all",
+        "and",
+        "any",
+        "as",
+        "asc",
+        "between",
+        "by",
+        "case",
+        "check",
+        "column",
+        "constraint",
+        "create",
+        "default",
+        "desc",
+        "distinct",
+        "else",
+        "end",
+        "false",
+        "for",
+        "from",
+        "group",
+        "having",
+        "in",
+        "index",
+        "is",
+        "key",
+        "like",
+        "limit",
+        "not",
+        "null",
+        "on",
+        "or",
+        "order",
+        "range",
+        "references",
+        "select",
+        "table",
+        "then",
+        "to",
+        "true",
+        "union",
+        "unique",
+        "user",
+        "using",
+        "when",
+        "where",
+        "with",
+    ];
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !RESERVED.contains(&name)
+}
+
+/// `inner` when `text` is `(inner)` with the two parentheses matching each other.
+fn strip_outer_parentheses(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('(')?.strip_suffix(')')?;
+    let mut depth = 0usize;
+    let mut in_string = false;
+    for c in inner.chars() {
+        match c {
+            '\'' => in_string = !in_string,
+            '(' if !in_string => depth += 1,
+            ')' if !in_string => {
+                // The opening parenthesis closes before the end: `(a) AND (b)`.
+                depth = depth.checked_sub(1)?;
+            }
+            _ => {}
+        }
+    }
+    (depth == 0 && !in_string).then_some(inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_expressions_tidy_to_one_form() {
+        assert_eq!(tidy_check_expression("((small >= 0))", '"'), "small >= 0");
+        assert_eq!(
+            tidy_check_expression("octet_length(`title`)  >  0", '`'),
+            "octet_length(title) > 0"
+        );
+        assert_eq!(
+            tidy_check_expression("( \"order\" > 0 ) AND ( \"Big\" < 1 )", '"'),
+            "(\"order\" > 0) AND (\"Big\" < 1)"
+        );
+        assert_eq!(
+            tidy_check_expression("status IN ('a  b', 'it''s')", '"'),
+            "status IN ('a  b', 'it''s')"
+        );
+    }
+
+    #[test]
+    fn numbers_lose_trailing_zeros_only() {
+        assert_eq!(canonical_number("2.50"), "2.5");
+        assert_eq!(canonical_number("10.0"), "10");
+        assert_eq!(canonical_number("100"), "100");
+        assert_eq!(canonical_number("1e10"), "1e10");
+    }
+}

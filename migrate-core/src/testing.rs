@@ -1,0 +1,194 @@
+//! A check for a project's own tests: do the migrations produce the registered models?
+//!
+//! The history is replayed on a scratch database (in-memory SQLite by default), the result is
+//! introspected and compared with the models exactly as `revision --autogenerate` would. A
+//! model changed without a revision shows up as the operations that revision would hold.
+//!
+//! ```no_run
+//! // tests/migrations_up_to_date.rs of the crate that holds the models (or links them with
+//! // `use my_models as _;`)
+//! #[test]
+//! fn migrations_are_up_to_date() {
+//!     migrate_core::testing::assert_migrations_match_models(concat!(
+//!         env!("CARGO_MANIFEST_DIR"),
+//!         "/migrations"
+//!     ));
+//! }
+//! ```
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::autogen;
+use crate::db::{Connection, DatabaseUrl};
+use crate::diff::Op;
+use crate::error::{Error, Result};
+use crate::registry::Registry;
+use crate::revision::Graph;
+use crate::runner;
+use crate::version_table::DEFAULT_VERSION_TABLE;
+
+/// The scratch database [`compare_with_migrations`] uses: SQLite in memory, gone when the
+/// connection closes.
+pub fn in_memory_sqlite() -> DatabaseUrl {
+    DatabaseUrl::Sqlite(":memory:".into())
+}
+
+/// The operations a new revision would need so that the migrations in `migrations_dir`
+/// produce `registry`'s models; empty when they already do.
+///
+/// Replays the whole history (up to every head) on an in-memory SQLite database. Revisions
+/// written for another dialect need an `up.sqlite.sql`/`down.sqlite.sql` pair for this.
+///
+/// # Errors
+///
+/// When the history cannot be loaded (see [`Graph::load`]) or a revision fails to apply.
+pub fn compare_with_migrations(registry: &Registry, migrations_dir: &Path) -> Result<Vec<Op>> {
+    compare_with_migrations_on(registry, migrations_dir, &in_memory_sqlite())
+}
+
+/// [`compare_with_migrations`] on a given scratch database, whose dialect is the one
+/// compared in.
+///
+/// The scratch database must be empty: no table, not even a version table. This is checked
+/// before anything runs, so pointing it at a real database by mistake changes nothing.
+/// SQLite (in memory, or a new file) is supported; a throwaway database on a PostgreSQL or
+/// MySQL server is not yet.
+///
+/// # Errors
+///
+/// When the scratch database is not supported, cannot be opened or is not empty, when the
+/// history cannot be loaded, when a revision has no SQL for the scratch database's dialect,
+/// or when a revision fails to apply.
+pub fn compare_with_migrations_on(
+    registry: &Registry,
+    migrations_dir: &Path,
+    scratch: &DatabaseUrl,
+) -> Result<Vec<Op>> {
+    if !matches!(scratch, DatabaseUrl::Sqlite(_)) {
+        return Err(Error::Plan(format!(
+            "replaying the migrations on {} is not supported yet: the scratch database must be \
+             SQLite\n  hint: use `compare_with_migrations`, which replays them on SQLite in memory",
+            scratch.display()
+        )));
+    }
+    let graph = Graph::load(migrations_dir)?;
+    let dialect = scratch.dialect();
+    check_dialects(&graph, dialect.name())?;
+    let mut conn = Connection::establish(scratch)?;
+    let before = conn.introspect(DEFAULT_VERSION_TABLE)?;
+    if !before.tables.is_empty() || crate::version_table::exists(&mut conn, DEFAULT_VERSION_TABLE)?
+    {
+        return Err(Error::Plan(format!(
+            "the scratch database {} is not empty; the migrations are replayed from nothing\n  \
+             hint: give a new, empty database",
+            scratch.display()
+        )));
+    }
+    runner::upgrade(
+        &mut conn,
+        &graph,
+        DEFAULT_VERSION_TABLE,
+        "heads",
+        &mut |_| {},
+    )?;
+    let live = conn.introspect(DEFAULT_VERSION_TABLE)?;
+    Ok(autogen::compare(&registry.schema(), &live, dialect).ops)
+}
+
+/// Fails (panics) when the models linked into this test binary differ from what the
+/// migrations in `migrations_dir` produce, listing the operations a new revision would need.
+///
+/// Call it from a test of a crate that links every model crate (`use my_models as _;` in the
+/// test file, or the test lives in the models crate itself). The history is replayed on an
+/// in-memory SQLite database; see [`compare_with_migrations`].
+///
+/// # Panics
+///
+/// That is its job: when the models and the migrations differ, with one line per operation
+/// and the fix. Also when no models are registered, when the history cannot be loaded, or
+/// when a revision fails to apply, with that error.
+#[track_caller]
+pub fn assert_migrations_match_models(migrations_dir: impl AsRef<Path>) {
+    match Registry::collect() {
+        Ok(registry) => assert_registry_matches_migrations(&registry, migrations_dir),
+        Err(error) => panic!("cannot check the migrations against the models: {error}"),
+    }
+}
+
+/// [`assert_migrations_match_models`] for a given set of models instead of the linked ones.
+///
+/// # Panics
+///
+/// As [`assert_migrations_match_models`].
+#[track_caller]
+pub fn assert_registry_matches_migrations(registry: &Registry, migrations_dir: impl AsRef<Path>) {
+    let dir = migrations_dir.as_ref();
+    match compare_with_migrations(registry, dir) {
+        Ok(ops) if ops.is_empty() => {}
+        Ok(ops) => panic!("{}", mismatch_message(dir, &ops)),
+        Err(error) => panic!(
+            "cannot check the migrations in {} against the models: {error}",
+            dir.display()
+        ),
+    }
+}
+
+/// Revisions whose SQL was written for another dialect and that carry no pair for `dialect`
+/// would fail on the scratch database with a confusing syntax error; say so up front.
+fn check_dialects(graph: &Graph, dialect: &str) -> Result<()> {
+    let foreign: Vec<String> = graph
+        .revisions()
+        .filter(|r| {
+            r.dialect.as_deref().is_some_and(|d| d != dialect)
+                && !r.dialect_sql.contains_key(dialect)
+        })
+        .map(|r| format!("{} ({})", r.id, r.folder_name()))
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Plan(format!(
+        "the migrations are replayed on {dialect}, but these revisions have no {dialect} SQL \
+         (no up.{dialect}.sql beside up.sql): {}\n  \
+         hint: comparing against a throwaway server database is not supported yet",
+        foreign.join(", ")
+    )))
+}
+
+fn mismatch_message(dir: &Path, ops: &[Op]) -> String {
+    let mut text = format!(
+        "the models differ from what the migrations in {} produce; a new revision needs {} \
+         operation(s):\n",
+        dir.display(),
+        ops.len()
+    );
+    for op in ops {
+        let _ = match op.destructive() {
+            Some(why) => writeln!(text, "  ! {op}  (destructive: {why})"),
+            None => writeln!(text, "  + {op}"),
+        };
+    }
+    text.push_str(
+        "fix: run `revision --autogenerate -m \"…\"` and commit the new revision (the \
+         development database must be at head first: `upgrade`)",
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_databases_are_refused_before_anything_runs() {
+        let registry = Registry { models: vec![] };
+        let url = DatabaseUrl::Postgres("postgres://u:secret@localhost/app".into());
+        let error = compare_with_migrations_on(&registry, Path::new("no-such-dir"), &url)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("not supported yet"), "{error}");
+        assert!(!error.contains("secret"), "{error}");
+    }
+}

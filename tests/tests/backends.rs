@@ -1,0 +1,652 @@
+//! PostgreSQL and MySQL/MariaDB against real servers (DESIGN §9).
+//!
+//! `TEST_POSTGRES_URL` and `TEST_MYSQL_URL` name a server and an existing database to connect
+//! to first, e.g. `postgres://postgres@127.0.0.1:5432/postgres` and
+//! `mysql://root@127.0.0.1:3306/test`. Unset: that backend's tests return early with a note.
+//! Set but unreachable: they fail. Each test creates a database of its own
+//! (`migrate_test_<pid>_<n>`) and drops it afterwards, so the tests run in parallel.
+//!
+//! Build with `--features postgres`, `--features mysql` or both.
+
+#![cfg(any(feature = "postgres", feature = "mysql"))]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Barrier;
+
+// Linking the blog registers its models with `Registry::collect()`.
+use blog as _;
+use migrate_core::autogen;
+use migrate_core::db::{Connection, DatabaseUrl};
+use migrate_core::revision::{write_revision, Graph, NewRevision};
+use migrate_core::runner;
+use migrate_core::schema::{Column, ColumnType, DefaultValue, Index, Schema};
+use migrate_core::version_table::{self, State, DEFAULT_VERSION_TABLE};
+use migrate_core::Registry;
+
+/// Every mapped type and constraint kind, on top of the blog's models. Registered by the
+/// derive; nothing constructs them.
+#[allow(dead_code)]
+mod all_types {
+    use migrate_core::Model;
+
+    #[derive(Model)]
+    #[model(table = "owners")]
+    pub struct Owner {
+        pub id: i32,
+        #[model(max_length = 64, unique)]
+        pub handle: String,
+    }
+
+    #[derive(Model)]
+    #[model(table = "everything")]
+    #[model(index(columns(small, big)))]
+    #[model(unique(name = "uq_everything_code", columns(code)))]
+    #[model(check(name = "ck_everything_small", expr = "small >= 0"))]
+    pub struct Everything {
+        pub id: i64,
+        #[model(default = true)]
+        pub flag: bool,
+        pub maybe_flag: Option<bool>,
+        #[model(default = 7)]
+        pub small: i16,
+        #[model(default = -1)]
+        pub medium: i32,
+        pub big: i64,
+        #[model(default = 1.5)]
+        pub ratio: f32,
+        #[model(default = 2.50)]
+        pub precise: Option<f64>,
+        #[model(default = "it's")]
+        pub note: String,
+        #[model(max_length = 12, default = "a\\b")]
+        pub code: String,
+        pub payload: Vec<u8>,
+        pub day: chrono::NaiveDate,
+        pub at_time: Option<chrono::NaiveTime>,
+        #[model(default_sql = "CURRENT_TIMESTAMP")]
+        pub created: chrono::NaiveDateTime,
+        pub stamped: Option<chrono::DateTime<chrono::Utc>>,
+        pub external_id: uuid::Uuid,
+        pub document: Option<serde_json::Value>,
+        #[model(precision = 12, scale = 2, default = 0)]
+        pub amount: bigdecimal::BigDecimal,
+        pub plain_amount: Option<bigdecimal::BigDecimal>,
+        #[model(sql_type = "CHAR(3)")]
+        pub currency: String,
+        #[model(references(Owner), on_delete = "set null", on_update = "cascade")]
+        pub owner_id: Option<i32>,
+    }
+
+    /// A composite primary key and a foreign key by name.
+    #[derive(Model)]
+    #[model(table = "memberships")]
+    pub struct Membership {
+        #[model(primary_key, references = "owners.id", on_delete = "cascade")]
+        pub owner_id: i32,
+        #[model(primary_key, max_length = 20)]
+        pub role: String,
+    }
+}
+
+const VT: &str = DEFAULT_VERSION_TABLE;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Postgres,
+    Mysql,
+}
+
+impl Backend {
+    fn env(self) -> &'static str {
+        match self {
+            Backend::Postgres => "TEST_POSTGRES_URL",
+            Backend::Mysql => "TEST_MYSQL_URL",
+        }
+    }
+}
+
+/// A database of the test's own, dropped when the test ends (also when it panics).
+struct TestDatabase {
+    backend: Backend,
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl TestDatabase {
+    /// `None` (with a note) when the backend's variable is unset; panics when the server
+    /// cannot be reached or the database cannot be made.
+    fn create(backend: Backend) -> Option<TestDatabase> {
+        let Ok(admin_url) = std::env::var(backend.env()) else {
+            eprintln!(
+                "note: {} is not set; skipping this {backend:?} test",
+                backend.env()
+            );
+            return None;
+        };
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "migrate_test_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let url = with_database(&admin_url, &name);
+        let db = TestDatabase {
+            backend,
+            admin_url,
+            name,
+            url,
+        };
+        let mut admin = db.admin();
+        // A database left by an earlier run whose process had the same id.
+        admin.batch_execute(&db.drop_sql()).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {}", db.name))
+            .unwrap_or_else(|e| panic!("creating database {}: {e}", db.name));
+        Some(db)
+    }
+
+    fn admin(&self) -> Connection {
+        let url = DatabaseUrl::parse(&self.admin_url).unwrap();
+        Connection::establish(&url).unwrap_or_else(|e| {
+            panic!(
+                "{} is set but the server cannot be reached: {e}",
+                self.backend.env()
+            )
+        })
+    }
+
+    fn connect(&self) -> Connection {
+        Connection::establish(&DatabaseUrl::parse(&self.url).unwrap())
+            .unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name))
+    }
+
+    fn drop_sql(&self) -> String {
+        match self.backend {
+            // Sessions a failed test left open would otherwise block the drop.
+            Backend::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            Backend::Mysql => format!("DROP DATABASE IF EXISTS {}", self.name),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let dropped = DatabaseUrl::parse(&self.admin_url)
+            .ok()
+            .and_then(|url| Connection::establish(&url).ok())
+            .map(|mut admin| admin.batch_execute(&self.drop_sql()));
+        if !matches!(dropped, Some(Ok(()))) {
+            eprintln!("warning: could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// `url` with its database (the first path segment) replaced, query string kept.
+fn with_database(url: &str, database: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
+    let (authority_and_path, query) = match rest.split_once('?') {
+        Some((before, query)) => (before, Some(query)),
+        None => (rest, None),
+    };
+    let authority = authority_and_path
+        .split_once('/')
+        .map_or(authority_and_path, |(authority, _)| authority);
+    let mut out = format!("{scheme}://{authority}/{database}");
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+fn new_revision<'a>(
+    dir: &Path,
+    message: &'a str,
+    dialect: &'a str,
+    parents: Vec<String>,
+    up: &str,
+    down: &str,
+) -> String {
+    write_revision(
+        dir,
+        NewRevision {
+            id: None,
+            parents,
+            message,
+            dialect,
+            up_sql: up.to_owned(),
+            down_sql: down.to_owned(),
+            extra: vec![],
+            branch_labels: vec![],
+            run_in_transaction: true,
+        },
+    )
+    .unwrap()
+    .id
+}
+
+/// Autogenerates a revision from the live database to `models` and writes it; `None` when
+/// they already match.
+fn autogenerate(
+    conn: &mut Connection,
+    dir: &Path,
+    models: &Schema,
+    message: &str,
+    parents: Vec<String>,
+) -> String {
+    let dialect = conn.dialect();
+    let live = conn.introspect(VT).unwrap();
+    let comparison = autogen::compare(models, &live, dialect);
+    assert!(!comparison.is_empty(), "{message}: nothing to do");
+    let (up, down) = autogen::render_scripts(&comparison, dialect);
+    new_revision(dir, message, dialect.name(), parents, &up, &down)
+}
+
+#[track_caller]
+fn assert_in_sync(conn: &mut Connection, models: &Schema, when: &str) {
+    let live = conn.introspect(VT).unwrap();
+    let comparison = autogen::compare(models, &live, conn.dialect());
+    assert!(
+        comparison.is_empty(),
+        "{when}: the database differs from the models:\n{}",
+        comparison
+            .ops
+            .iter()
+            .map(|op| format!("  {op}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// Every table, the version table included (introspection under another version-table name).
+fn all_tables(conn: &mut Connection) -> Vec<String> {
+    conn.introspect("no_such_version_table")
+        .unwrap()
+        .tables
+        .into_iter()
+        .map(|t| t.name)
+        .collect()
+}
+
+fn upgrade(
+    conn: &mut Connection,
+    graph: &Graph,
+    target: &str,
+) -> migrate_core::Result<Vec<String>> {
+    runner::upgrade(conn, graph, VT, target, &mut |_| {})
+}
+
+fn downgrade(conn: &mut Connection, graph: &Graph, target: &str) -> Vec<String> {
+    runner::downgrade(conn, graph, VT, target, &mut |_| {}).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// (a) The round trip: autogenerate from empty, upgrade, compare (nothing), downgrade to base.
+
+fn round_trip(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let models = Registry::collect().unwrap().schema();
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = db.connect();
+    assert!(conn.introspect(VT).unwrap().tables.is_empty());
+
+    let id = autogenerate(&mut conn, dir.path(), &models, "everything", vec![]);
+    let graph = Graph::load(dir.path()).unwrap();
+    assert_eq!(
+        upgrade(&mut conn, &graph, "head").unwrap(),
+        std::slice::from_ref(&id)
+    );
+    assert_in_sync(&mut conn, &models, "after upgrade");
+
+    // A fresh connection sees the same (nothing cached on the one that migrated).
+    assert_in_sync(&mut db.connect(), &models, "from a new connection");
+
+    assert_eq!(downgrade(&mut conn, &graph, "base"), [id]);
+    assert_eq!(all_tables(&mut conn), [VT]);
+    assert!(version_table::read(&mut conn, VT).unwrap().is_empty());
+}
+
+/// A second revision that alters what the first made, with rows in the tables: renamed
+/// column that also becomes NOT NULL with a default (rows holding NULL take it), wider type,
+/// dropped and added index, dropped foreign key, added column and check. Upgrading matches the
+/// changed models; downgrading one step matches the original ones again.
+fn alter_round_trip(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let original = Registry::collect().unwrap().schema();
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = db.connect();
+    let first = autogenerate(&mut conn, dir.path(), &original, "initial", vec![]);
+    upgrade(&mut conn, &Graph::load(dir.path()).unwrap(), "head").unwrap();
+    conn.batch_execute(
+        "INSERT INTO organizations (name, slug) VALUES ('Org', 'org');\n\
+         INSERT INTO authors (organization_id, display_name, email, active) \
+         SELECT id, 'Ann', 'ann@example.com', TRUE FROM organizations",
+    )
+    .unwrap();
+    assert!(conn.has_rows("authors").unwrap());
+    assert!(!conn.has_rows("tags").unwrap());
+
+    let mut changed = original.clone();
+    for table in &mut changed.tables {
+        match table.name.as_str() {
+            "authors" => {
+                let bio = table.columns.iter_mut().find(|c| c.name == "bio").unwrap();
+                bio.renamed_from = Some("bio".into());
+                bio.name = "biography".into();
+                bio.nullable = false;
+                bio.default = Some(DefaultValue::Text("(none)".into()));
+                table.checks.push(migrate_core::schema::Check {
+                    name: "ck_authors_email".into(),
+                    expr: "email <> ''".into(),
+                });
+            }
+            "posts" => {
+                let title = table
+                    .columns
+                    .iter_mut()
+                    .find(|c| c.name == "title")
+                    .unwrap();
+                title.ty = ColumnType::Varchar { max_length: 300 };
+                table.indexes.clear();
+                table.indexes.push(Index {
+                    name: "ix_posts_status".into(),
+                    columns: vec!["status".into()],
+                    unique: false,
+                });
+            }
+            "comments" => {
+                table.foreign_keys.retain(|fk| fk.ref_table != "authors");
+                table.columns.push(Column {
+                    name: "score".into(),
+                    ty: ColumnType::Integer,
+                    nullable: false,
+                    default: Some(DefaultValue::Int(0)),
+                    auto_increment: false,
+                    renamed_from: None,
+                    comment: None,
+                });
+            }
+            _ => {}
+        }
+    }
+    let second = autogenerate(&mut conn, dir.path(), &changed, "changes", vec![first]);
+    let graph = Graph::load(dir.path()).unwrap();
+    assert_eq!(
+        upgrade(&mut conn, &graph, "head").unwrap(),
+        std::slice::from_ref(&second)
+    );
+    assert_in_sync(&mut conn, &changed, "after the second upgrade");
+
+    assert_eq!(downgrade(&mut conn, &graph, "-1"), [second]);
+    assert_in_sync(&mut conn, &original, "after downgrading one step");
+}
+
+// ---------------------------------------------------------------------------------------
+// (b) Six processes upgrading one database at once: each revision applied exactly once.
+
+fn parallel_upgrades(backend: Backend) {
+    const RUNNERS: usize = 6;
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let dialect = db.connect().dialect().name();
+    let a = new_revision(
+        dir.path(),
+        "a",
+        dialect,
+        vec![],
+        "CREATE TABLE a (id INT PRIMARY KEY);",
+        "DROP TABLE a;",
+    );
+    let b = new_revision(
+        dir.path(),
+        "b",
+        dialect,
+        vec![a.clone()],
+        "CREATE TABLE b (id INT PRIMARY KEY);\nINSERT INTO b (id) VALUES (1);",
+        "DROP TABLE b;",
+    );
+    let c = new_revision(
+        dir.path(),
+        "c",
+        dialect,
+        vec![b.clone()],
+        "ALTER TABLE a ADD COLUMN note VARCHAR(10);",
+        "ALTER TABLE a DROP COLUMN note;",
+    );
+    let graph = Graph::load(dir.path()).unwrap();
+    let start = Barrier::new(RUNNERS);
+    let results: Vec<migrate_core::Result<Vec<String>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..RUNNERS)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut conn = db.connect();
+                    start.wait();
+                    upgrade(&mut conn, &graph, "head")
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+
+    let mut applied: Vec<String> = Vec::new();
+    for result in results {
+        applied.extend(result.unwrap_or_else(|e| panic!("a concurrent upgrade failed: {e}")));
+    }
+    // Whoever got the lock first applied everything; the others found nothing to do.
+    assert_eq!(applied, [a, b, c]);
+    let mut conn = db.connect();
+    let rows = version_table::read(&mut conn, VT).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r.state == State::Applied));
+}
+
+// ---------------------------------------------------------------------------------------
+// Failures part-way.
+
+/// A revision whose second statement fails.
+fn failing_revision(dir: &Path, dialect: &str) -> String {
+    new_revision(
+        dir,
+        "fails half way",
+        dialect,
+        vec![],
+        "CREATE TABLE first_table (id INT PRIMARY KEY);\n\
+         INSERT INTO no_such_table (id) VALUES (1);\n\
+         CREATE TABLE never_made (id INT PRIMARY KEY);",
+        "DROP TABLE first_table;",
+    )
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_failed_statement_is_recorded_and_refused_until_stamp() {
+    let Some(db) = TestDatabase::create(Backend::Mysql) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let id = failing_revision(dir.path(), "mysql");
+    let graph = Graph::load(dir.path()).unwrap();
+    let mut conn = db.connect();
+
+    let error = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
+    assert!(error.contains("statement 2"), "{error}");
+    assert!(error.contains("stamp"), "{error}");
+    let rows = version_table::read(&mut conn, VT).unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].revision, id);
+    assert_eq!(rows[0].state, State::Failed);
+    assert_eq!(rows[0].statement_index, Some(2));
+    assert!(
+        rows[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("no_such_table")),
+        "{rows:?}"
+    );
+    // DDL committed implicitly: the first statement's table is there, the third's is not.
+    assert_eq!(all_tables(&mut conn), ["first_table", VT]);
+
+    // From another connection too (the lock was released on the error path), the next run
+    // refuses and says how to repair.
+    let refusal = upgrade(&mut db.connect(), &graph, "head")
+        .unwrap_err()
+        .to_string();
+    assert!(refusal.contains(&format!("stamp {id}")), "{refusal}");
+    assert!(
+        refusal.contains("failed part-way (statement 2)"),
+        "{refusal}"
+    );
+
+    // Repaired by hand (the rest of the revision run), recorded with stamp: runs again.
+    conn.batch_execute("CREATE TABLE never_made (id INT PRIMARY KEY)")
+        .unwrap();
+    runner::stamp(&mut conn, &graph, VT, &id, false).unwrap();
+    assert!(upgrade(&mut conn, &graph, "head").unwrap().is_empty());
+    let rows = version_table::read(&mut conn, VT).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, State::Applied);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_failing_first_statement_leaves_nothing_to_repair() {
+    let Some(db) = TestDatabase::create(Backend::Mysql) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    new_revision(
+        dir.path(),
+        "typo",
+        "mysql",
+        vec![],
+        "CREATE TABEL oops (id INT);",
+        "",
+    );
+    let graph = Graph::load(dir.path()).unwrap();
+    let mut conn = db.connect();
+    let error = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
+    assert!(error.contains("statement 1"), "{error}");
+    assert!(version_table::read(&mut conn, VT).unwrap().is_empty());
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_failed_revision_rolls_back_whole() {
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    failing_revision(dir.path(), "postgres");
+    let graph = Graph::load(dir.path()).unwrap();
+    let mut conn = db.connect();
+
+    let error = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
+    assert!(error.contains("statement 2"), "{error}");
+    // Transactional DDL: the first statement is undone and no row is written, so the same
+    // connection (its lock released, its transaction closed) can simply try again.
+    assert_eq!(all_tables(&mut conn), [VT]);
+    assert!(version_table::read(&mut conn, VT).unwrap().is_empty());
+    let again = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
+    assert!(again.contains("statement 2"), "{again}");
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_revision_outside_a_transaction_can_create_an_index_concurrently() {
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let table = new_revision(
+        dir.path(),
+        "table",
+        "postgres",
+        vec![],
+        "CREATE TABLE t (id INT PRIMARY KEY, v INT);",
+        "DROP TABLE t;",
+    );
+    let index = write_revision(
+        dir.path(),
+        NewRevision {
+            id: None,
+            parents: vec![table.clone()],
+            message: "index",
+            dialect: "postgres",
+            up_sql: "CREATE INDEX CONCURRENTLY ix_t_v ON t (v);".to_owned(),
+            down_sql: "DROP INDEX CONCURRENTLY ix_t_v;".to_owned(),
+            extra: vec![],
+            branch_labels: vec![],
+            run_in_transaction: false,
+        },
+    )
+    .unwrap()
+    .id;
+    let graph = Graph::load(dir.path()).unwrap();
+    let mut conn = db.connect();
+    assert_eq!(
+        upgrade(&mut conn, &graph, "head").unwrap(),
+        [table, index.clone()]
+    );
+    assert_eq!(downgrade(&mut conn, &graph, "-1"), [index]);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_round_trip() {
+    round_trip(Backend::Postgres);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_alter_round_trip() {
+    alter_round_trip(Backend::Postgres);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_parallel_upgrades() {
+    parallel_upgrades(Backend::Postgres);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_round_trip() {
+    round_trip(Backend::Mysql);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_alter_round_trip() {
+    alter_round_trip(Backend::Mysql);
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_parallel_upgrades() {
+    parallel_upgrades(Backend::Mysql);
+}
+
+#[test]
+fn urls_get_the_test_database() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("mysql://root@localhost/test?ssl_mode=disabled", "x"),
+        "mysql://root@localhost/x?ssl_mode=disabled"
+    );
+    assert_eq!(
+        with_database("mysql://root@localhost", "x"),
+        "mysql://root@localhost/x"
+    );
+}
