@@ -58,7 +58,10 @@ fn run(args: &Args) -> Result<bool, String> {
         ));
     }
     let project = tempfile::tempdir().map_err(|e| e.to_string())?;
-    eprintln!("generating a linear history of {} revisions…", args.revisions);
+    eprintln!(
+        "generating a linear history of {} revisions…",
+        args.revisions
+    );
     let started = Instant::now();
     generate_history(&project.path().join("migrations"), args.revisions)?;
     eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
@@ -71,12 +74,7 @@ fn run(args: &Args) -> Result<bool, String> {
     let applied = cli.time(&["upgrade", "head"])?;
     eprintln!("applied in {:.1} s", applied.as_secs_f64());
 
-    let commands: [&[&str]; 4] = [
-        &["current"],
-        &["heads"],
-        &["history"],
-        &["upgrade", "head"],
-    ];
+    let commands: [&[&str]; 4] = [&["current"], &["heads"], &["history"], &["upgrade", "head"]];
     println!(
         "| command ({} revisions, SQLite) | median | min | max |",
         args.revisions
@@ -117,7 +115,13 @@ impl Cli<'_> {
     fn time(&self, args: &[&str]) -> Result<Duration, String> {
         let started = Instant::now();
         let out = Command::new(self.binary)
-            .args(["--database-url", "sqlite://bench.db", "--color", "never", "-q"])
+            .args([
+                "--database-url",
+                "sqlite://bench.db",
+                "--color",
+                "never",
+                "-q",
+            ])
             .args(args)
             .current_dir(self.dir)
             .env_remove("DATABASE_URL")

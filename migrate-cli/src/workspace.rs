@@ -72,7 +72,13 @@ impl Workspace {
     pub fn locate(manifest_path: Option<&Path>) -> Result<Option<Workspace>, CliError> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
-        command.args(["metadata", "--format-version", "1", "--no-deps", "--offline"]);
+        command.args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ]);
         if let Some(path) = manifest_path {
             command.arg("--manifest-path").arg(path);
         }

@@ -50,10 +50,7 @@ fn workspace() -> tempfile::TempDir {
         &root.join("accounts/src/lib.rs"),
         "use migrate_core::Model;\n\n#[derive(Model)]\npub struct User {\n    pub id: i64,\n    pub email: String,\n}\n",
     );
-    write(
-        &root.join("billing/src/lib.rs"),
-        "mod invoices;\n",
-    );
+    write(&root.join("billing/src/lib.rs"), "mod invoices;\n");
     write(
         &root.join("billing/src/invoices.rs"),
         "use migrate_core::Model;\n\n#[derive(Model)]\npub struct Invoice {\n    pub id: i64,\n    \
@@ -105,7 +102,10 @@ fn the_stock_binary_links_every_model_crate_and_sees_new_models() {
     let out = stock(ws.path(), &["models", "--format", "json"]);
     assert_eq!(tables(&out), ["invoices", "users"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("linking the model crates accounts, billing"), "{stderr}");
+    assert!(
+        stderr.contains("linking the model crates accounts, billing"),
+        "{stderr}"
+    );
 
     // A new model in one crate is there on the next run; only that crate and the shim rebuild.
     let invoices = ws.path().join("billing/src/invoices.rs");
@@ -114,11 +114,17 @@ fn the_stock_binary_links_every_model_crate_and_sees_new_models() {
     std::fs::write(&invoices, text).unwrap();
     let started = Instant::now();
     let out = stock(ws.path(), &["models", "--format", "json"]);
-    eprintln!("rebuild after a model change: {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "rebuild after a model change: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     assert_eq!(tables(&out), ["invoices", "refunds", "users"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Compiling billing"), "{stderr}");
-    assert!(!stderr.contains("Compiling accounts"), "only the changed crate rebuilds: {stderr}");
+    assert!(
+        !stderr.contains("Compiling accounts"),
+        "only the changed crate rebuilds: {stderr}"
+    );
 
     // Autogenerate through the stock binary, from a member's directory.
     let member = ws.path().join("accounts");

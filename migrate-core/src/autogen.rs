@@ -74,7 +74,10 @@ pub fn render_scripts(comparison: &Comparison, dialect: &dyn Dialect) -> (String
 
     let warnings = |ops: &[Op]| -> Vec<String> {
         ops.iter()
-            .filter_map(|op| op.destructive().map(|why| format!("-- WARNING: destructive: {why}")))
+            .filter_map(|op| {
+                op.destructive()
+                    .map(|why| format!("-- WARNING: destructive: {why}"))
+            })
             .collect()
     };
     let up = script(&warnings(&comparison.ops), &up_statements);

@@ -12,19 +12,58 @@ use crate::schema::{Check, Column, ColumnType, ForeignKey, Index, Schema, Table}
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
-    CreateTable { table: Table },
-    DropTable { table: Table },
-    RenameTable { from: String, to: String },
-    AddColumn { table: String, column: Column },
-    DropColumn { table: String, column: Column },
-    RenameColumn { table: String, from: String, to: String },
-    AlterColumn { table: String, from: Column, to: Column },
-    AddIndex { table: String, index: Index },
-    DropIndex { table: String, index: Index },
-    AddForeignKey { table: String, foreign_key: ForeignKey },
-    DropForeignKey { table: String, foreign_key: ForeignKey },
-    AddCheck { table: String, check: Check },
-    DropCheck { table: String, check: Check },
+    CreateTable {
+        table: Table,
+    },
+    DropTable {
+        table: Table,
+    },
+    RenameTable {
+        from: String,
+        to: String,
+    },
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    AlterColumn {
+        table: String,
+        from: Column,
+        to: Column,
+    },
+    AddIndex {
+        table: String,
+        index: Index,
+    },
+    DropIndex {
+        table: String,
+        index: Index,
+    },
+    AddForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    AddCheck {
+        table: String,
+        check: Check,
+    },
+    DropCheck {
+        table: String,
+        check: Check,
+    },
 }
 
 impl Op {
@@ -76,10 +115,9 @@ impl Op {
     /// Why the operation can lose data, if it can.
     pub fn destructive(&self) -> Option<String> {
         match self {
-            Op::DropTable { table } => Some(format!(
-                "drops table `{}` and every row in it",
-                table.name
-            )),
+            Op::DropTable { table } => {
+                Some(format!("drops table `{}` and every row in it", table.name))
+            }
             Op::DropColumn { table, column } => Some(format!(
                 "drops column `{table}.{}` and its data",
                 column.name
@@ -137,7 +175,11 @@ impl fmt::Display for Op {
                 "add column {table}.{} {}{}",
                 column.name,
                 column.ty,
-                if column.nullable { " null" } else { " not null" }
+                if column.nullable {
+                    " null"
+                } else {
+                    " not null"
+                }
             ),
             Op::DropColumn { table, column } => write!(f, "drop column {table}.{}", column.name),
             Op::RenameColumn { table, from, to } => {
@@ -156,10 +198,19 @@ impl fmt::Display for Op {
                     let show = |d: &Option<crate::schema::DefaultValue>| {
                         d.as_ref().map_or("none".to_owned(), ToString::to_string)
                     };
-                    write!(f, " default {} -> {}", show(&from.default), show(&to.default))?;
+                    write!(
+                        f,
+                        " default {} -> {}",
+                        show(&from.default),
+                        show(&to.default)
+                    )?;
                 }
                 if from.auto_increment != to.auto_increment {
-                    write!(f, " autoincrement {} -> {}", from.auto_increment, to.auto_increment)?;
+                    write!(
+                        f,
+                        " autoincrement {} -> {}",
+                        from.auto_increment, to.auto_increment
+                    )?;
                 }
                 Ok(())
             }
@@ -173,14 +224,20 @@ impl fmt::Display for Op {
             Op::DropIndex { table, index } => {
                 write!(f, "drop index {} on {table}", index.name)
             }
-            Op::AddForeignKey { table, foreign_key: fk } => write!(
+            Op::AddForeignKey {
+                table,
+                foreign_key: fk,
+            } => write!(
                 f,
                 "add foreign key {table} ({}) -> {} ({})",
                 fk.columns.join(", "),
                 fk.ref_table,
                 fk.ref_columns.join(", ")
             ),
-            Op::DropForeignKey { table, foreign_key: fk } => write!(
+            Op::DropForeignKey {
+                table,
+                foreign_key: fk,
+            } => write!(
                 f,
                 "drop foreign key {table} ({}) -> {}",
                 fk.columns.join(", "),

@@ -52,7 +52,9 @@ pub fn script(
         }
         let record = match direction {
             Direction::Up => version_table::insert_literal_sql(dialect, version_table, revision),
-            Direction::Down => version_table::delete_literal_sql(dialect, version_table, &revision.id),
+            Direction::Down => {
+                version_table::delete_literal_sql(dialect, version_table, &revision.id)
+            }
         };
         out.push_str(&record);
         out.push_str(";\n");

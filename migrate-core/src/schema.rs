@@ -20,7 +20,9 @@ pub enum ColumnType {
     /// Unbounded text.
     Text,
     /// Text with a maximum length in characters.
-    Varchar { max_length: u32 },
+    Varchar {
+        max_length: u32,
+    },
     Blob,
     Date,
     Time,
@@ -30,9 +32,14 @@ pub enum ColumnType {
     TimestampTz,
     Uuid,
     Json,
-    Numeric { precision: u32, scale: u32 },
+    Numeric {
+        precision: u32,
+        scale: u32,
+    },
     /// A type spelled by the user with `sql_type = "…"`, passed through verbatim.
-    Custom { sql: Cow<'static, str> },
+    Custom {
+        sql: Cow<'static, str>,
+    },
 }
 
 impl fmt::Display for ColumnType {
@@ -299,7 +306,11 @@ mod tests {
 
     #[test]
     fn cycles_still_give_every_table_once() {
-        let schema = Schema::new(vec![table("a", &["b"]), table("b", &["a"]), table("c", &[])]);
+        let schema = Schema::new(vec![
+            table("a", &["b"]),
+            table("b", &["a"]),
+            table("c", &[]),
+        ]);
         let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["c", "a", "b"]);
     }

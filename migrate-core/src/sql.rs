@@ -102,7 +102,9 @@ pub fn split_statements(script: &str) -> Vec<String> {
                 i = script[i..].find('\n').map_or(bytes.len(), |n| i + n + 1);
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = script[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                i = script[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 2);
             }
             b'$' => i = skip_dollar_quoted(script, i),
             b';' => {
@@ -130,9 +132,15 @@ fn skip_leading_comments(piece: &str) -> &str {
     let mut rest = piece.trim_start();
     loop {
         if let Some(after) = rest.strip_prefix("--") {
-            rest = after.find('\n').map_or("", |n| &after[n + 1..]).trim_start();
+            rest = after
+                .find('\n')
+                .map_or("", |n| &after[n + 1..])
+                .trim_start();
         } else if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.find("*/").map_or("", |n| &after[n + 2..]).trim_start();
+            rest = after
+                .find("*/")
+                .map_or("", |n| &after[n + 2..])
+                .trim_start();
         } else {
             return rest;
         }
@@ -160,7 +168,8 @@ fn skip_dollar_quoted(script: &str, open: usize) -> usize {
     let tag_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .unwrap_or(rest.len());
-    if !rest[tag_len..].starts_with('$') || rest[..tag_len].starts_with(|c: char| c.is_ascii_digit())
+    if !rest[tag_len..].starts_with('$')
+        || rest[..tag_len].starts_with(|c: char| c.is_ascii_digit())
     {
         return open + 1;
     }

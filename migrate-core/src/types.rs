@@ -106,7 +106,10 @@ mod tests {
         assert_eq!(of::<Vec<u8>>(), (ColumnType::Blob, false));
         assert_eq!(of::<chrono::NaiveDate>(), (ColumnType::Date, false));
         assert_eq!(of::<chrono::NaiveTime>(), (ColumnType::Time, false));
-        assert_eq!(of::<chrono::NaiveDateTime>(), (ColumnType::Timestamp, false));
+        assert_eq!(
+            of::<chrono::NaiveDateTime>(),
+            (ColumnType::Timestamp, false)
+        );
         assert_eq!(
             of::<chrono::DateTime<chrono::Utc>>(),
             (ColumnType::TimestampTz, false)

@@ -34,5 +34,10 @@ fn autogenerate_with_no_models_refuses_instead_of_dropping_tables() {
     let out = run(&["revision", "--autogenerate", "-m", "oops"]);
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("no models are registered"));
-    assert_eq!(std::fs::read_dir(dir.path().join("migrations")).unwrap().count(), 0);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("migrations"))
+            .unwrap()
+            .count(),
+        0
+    );
 }

@@ -48,9 +48,18 @@ fn two_models_on_one_table_name_both_locations() {
     .unwrap_err();
     assert!(matches!(err, Error::DuplicateTable { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("table `accounts` is claimed by two models"), "{text}");
-    assert!(text.contains("Account at tests/tests/registry_errors.rs:"), "{text}");
-    assert!(text.contains("LegacyAccount at tests/tests/registry_errors.rs:"), "{text}");
+    assert!(
+        text.contains("table `accounts` is claimed by two models"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Account at tests/tests/registry_errors.rs:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("LegacyAccount at tests/tests/registry_errors.rs:"),
+        "{text}"
+    );
     assert!(text.contains("#[model(table = "), "{text}");
 }
 
@@ -60,7 +69,10 @@ fn a_foreign_key_to_an_unknown_table_names_the_model_and_the_known_tables() {
         .unwrap_err();
     assert!(matches!(err, Error::DanglingForeignKey { .. }), "{err:?}");
     let text = err.to_string();
-    assert!(text.contains("Invoice at tests/tests/registry_errors.rs:"), "{text}");
+    assert!(
+        text.contains("Invoice at tests/tests/registry_errors.rs:"),
+        "{text}"
+    );
     assert!(text.contains("`ghost_id` references `ghosts`"), "{text}");
     assert!(text.contains("known: accounts, invoices"), "{text}");
 }
@@ -77,7 +89,10 @@ fn a_foreign_key_to_an_unknown_column_lists_the_columns() {
 #[test]
 fn an_empty_registry_is_an_error_with_the_linking_hint() {
     let err = Registry::from_definitions(&[]).unwrap_err();
-    assert!(err.to_string().contains("use your_models_crate as _;"), "{err}");
+    assert!(
+        err.to_string().contains("use your_models_crate as _;"),
+        "{err}"
+    );
 }
 
 #[test]

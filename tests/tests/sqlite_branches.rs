@@ -53,7 +53,17 @@ fn two_branches_merge_and_go_back_to_base() {
     let m = models();
     project.run(&[], &["init"]).expect_code(0);
     project
-        .run(&m, &["revision", "--autogenerate", "-m", "teams", "--rev-id", "base1"])
+        .run(
+            &m,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "teams",
+                "--rev-id",
+                "base1",
+            ],
+        )
         .expect_code(0);
     project.run(&m, &["upgrade"]).expect_code(0);
 
@@ -66,17 +76,34 @@ fn two_branches_merge_and_go_back_to_base() {
     );
     hand_written(
         &project,
-        &["-m", "bob", "--rev-id", "bob1", "--head", "base1", "--branch-label", "bob"],
+        &[
+            "-m",
+            "bob",
+            "--rev-id",
+            "bob1",
+            "--head",
+            "base1",
+            "--branch-label",
+            "bob",
+        ],
         "CREATE TABLE b (id INTEGER PRIMARY KEY);",
         "DROP TABLE b;",
     );
     let heads = project.run(&m, &["heads"]).expect_code(0);
-    assert!(heads.stdout.contains("alice1") && heads.stdout.contains("bob1"), "{}", heads.stdout);
+    assert!(
+        heads.stdout.contains("alice1") && heads.stdout.contains("bob1"),
+        "{}",
+        heads.stdout
+    );
     let branches = project.run(&m, &["branches"]).expect_code(0);
     assert!(branches.stdout.contains("base1"), "{}", branches.stdout);
 
     let out = project.run(&m, &["upgrade", "head"]).expect_code(1);
-    assert!(out.stderr.contains("merge"), "suggests merge: {}", out.stderr);
+    assert!(
+        out.stderr.contains("merge"),
+        "suggests merge: {}",
+        out.stderr
+    );
     let out = project.run(&m, &["revision", "-m", "more"]).expect_code(1);
     assert!(out.stderr.contains("merge heads"), "{}", out.stderr);
 
@@ -84,28 +111,54 @@ fn two_branches_merge_and_go_back_to_base() {
         .run(&m, &["merge", "heads", "-m", "join", "--rev-id", "merge1"])
         .expect_code(0);
     let out = project.run(&m, &["upgrade", "head"]).expect_code(0);
-    assert!(out.stdout.contains("3 revision(s) applied"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("3 revision(s) applied"),
+        "{}",
+        out.stdout
+    );
     let current = project.run(&m, &["current"]).expect_code(0);
     assert!(current.stdout.contains("merge1"), "{}", current.stdout);
     let history = project
         .run(&m, &["history", "--indicate-current"])
         .expect_code(0);
-    assert!(history.stdout.contains("alice1, bob1 -> merge1 (head, current, mergepoint), join"), "{}", history.stdout);
+    assert!(
+        history
+            .stdout
+            .contains("alice1, bob1 -> merge1 (head, current, mergepoint), join"),
+        "{}",
+        history.stdout
+    );
 
     // -1 from the merge reverts the merge alone.
     let out = project.run(&m, &["downgrade", "-1"]).expect_code(0);
-    assert!(out.stdout.contains("1 revision(s) reverted"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 revision(s) reverted"),
+        "{}",
+        out.stdout
+    );
     let current = project.run(&m, &["current"]).expect_code(0);
-    assert!(current.stdout.contains("alice1") && current.stdout.contains("bob1"), "{}", current.stdout);
+    assert!(
+        current.stdout.contains("alice1") && current.stdout.contains("bob1"),
+        "{}",
+        current.stdout
+    );
 
     // One branch by its label, then everything.
     project.run(&m, &["downgrade", "bob@base"]).expect_code(0);
     let current = project.run(&m, &["current"]).expect_code(0);
-    assert!(current.stdout.contains("alice1") && !current.stdout.contains("bob1"), "{}", current.stdout);
+    assert!(
+        current.stdout.contains("alice1") && !current.stdout.contains("bob1"),
+        "{}",
+        current.stdout
+    );
     project.run(&m, &["upgrade", "heads"]).expect_code(0);
     project.run(&m, &["upgrade", "head"]).expect_code(0);
     let out = project.run(&m, &["downgrade", "base"]).expect_code(0);
-    assert!(out.stdout.contains("4 revision(s) reverted"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("4 revision(s) reverted"),
+        "{}",
+        out.stdout
+    );
     let current = project.run(&m, &["current"]).expect_code(0);
     assert!(current.stdout.contains("base"), "{}", current.stdout);
 }
@@ -116,7 +169,17 @@ fn offline_sql_runs_in_the_sqlite_client() {
     let m = models();
     project.run(&[], &["init"]).expect_code(0);
     project
-        .run(&m, &["revision", "--autogenerate", "-m", "teams", "--rev-id", "aaa111"])
+        .run(
+            &m,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "teams",
+                "--rev-id",
+                "aaa111",
+            ],
+        )
         .expect_code(0);
     hand_written(
         &project,
@@ -126,9 +189,16 @@ fn offline_sql_runs_in_the_sqlite_client() {
     );
 
     std::fs::remove_file(project.database()).unwrap();
-    let up = project.run(&m, &["upgrade", "--sql", "base:head"]).expect_code(0);
-    assert!(!project.database().exists(), "offline mode must not connect");
-    let script = up.stdout.replace(&project.revisions()[0].display().to_string(), "<dir>");
+    let up = project
+        .run(&m, &["upgrade", "--sql", "base:head"])
+        .expect_code(0);
+    assert!(
+        !project.database().exists(),
+        "offline mode must not connect"
+    );
+    let script = up
+        .stdout
+        .replace(&project.revisions()[0].display().to_string(), "<dir>");
     let checksum_free: String = script
         .lines()
         .map(|l| match l.find("INSERT INTO \"migrate_versions\"") {
@@ -146,18 +216,27 @@ fn offline_sql_runs_in_the_sqlite_client() {
         .output()
         .expect("the sqlite3 client (scripts/install-system-deps.sh installs it)");
     assert!(status.status.success(), "{status:?}");
-    assert!(status.stderr.is_empty(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let current = project.run(&m, &["current"]).expect_code(0);
     assert!(current.stdout.contains("bbb222"), "{}", current.stdout);
     project.run(&m, &["check"]).expect_code(3); // the motto column is not in the models
 
-    let down = project.run(&m, &["downgrade", "--sql", "head:base"]).expect_code(0);
+    let down = project
+        .run(&m, &["downgrade", "--sql", "head:base"])
+        .expect_code(0);
     let status = std::process::Command::new("sqlite3")
         .arg(project.database())
         .stdin(std::fs::File::open(write(&project, "down.sql", &down.stdout)).unwrap())
         .output()
         .unwrap();
-    assert!(status.status.success() && status.stderr.is_empty(), "{status:?}");
+    assert!(
+        status.status.success() && status.stderr.is_empty(),
+        "{status:?}"
+    );
     let current = project.run(&m, &["current"]).expect_code(0);
     assert!(current.stdout.contains("base"), "{}", current.stdout);
 }
@@ -174,9 +253,24 @@ fn integrity_errors_name_the_revision_and_the_fix() {
     let m = models();
     project.run(&[], &["init"]).expect_code(0);
     project
-        .run(&m, &["revision", "--autogenerate", "-m", "teams", "--rev-id", "first1"])
+        .run(
+            &m,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                "teams",
+                "--rev-id",
+                "first1",
+            ],
+        )
         .expect_code(0);
-    hand_written(&project, &["-m", "second", "--rev-id", "second2"], "SELECT 1;", "SELECT 1;");
+    hand_written(
+        &project,
+        &["-m", "second", "--rev-id", "second2"],
+        "SELECT 1;",
+        "SELECT 1;",
+    );
     project.run(&m, &["upgrade"]).expect_code(0);
 
     // An applied revision's up.sql edited afterwards.
@@ -184,7 +278,11 @@ fn integrity_errors_name_the_revision_and_the_fix() {
     std::fs::write(dir.join("up.sql"), "SELECT 2;").unwrap();
     let out = project.run(&m, &["check"]).expect_code(3);
     assert!(out.stdout.contains("second2"), "{}", out.stdout);
-    assert!(out.stdout.contains("edited after it was applied"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("edited after it was applied"),
+        "{}",
+        out.stdout
+    );
 
     // A revision recorded in the database whose folder is gone.
     std::fs::remove_dir_all(&dir).unwrap();
@@ -195,7 +293,9 @@ fn integrity_errors_name_the_revision_and_the_fix() {
     assert!(out.stderr.contains("second2"), "{}", out.stderr);
 
     // stamp repairs it.
-    project.run(&m, &["stamp", "first1", "--purge"]).expect_code(0);
+    project
+        .run(&m, &["stamp", "first1", "--purge"])
+        .expect_code(0);
     project.run(&m, &["upgrade"]).expect_code(0);
     project.run(&m, &["check"]).expect_code(0);
 
@@ -210,5 +310,9 @@ fn integrity_errors_name_the_revision_and_the_fix() {
     )
     .unwrap();
     let out = project.run(&m, &["heads"]).expect_code(1);
-    assert!(out.stderr.contains("nowhere") && out.stderr.contains("2099-01-01-000000_orphan"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("nowhere") && out.stderr.contains("2099-01-01-000000_orphan"),
+        "{}",
+        out.stderr
+    );
 }

@@ -3,6 +3,8 @@
 //! Also: the generated history runs under diesel's own migration harness.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The models here only provide table definitions; no code reads their fields.
+#![allow(dead_code, missing_debug_implementations)]
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -90,8 +92,7 @@ struct Name {
 }
 
 fn tables(project: &Project) -> Vec<String> {
-    let mut conn =
-        SqliteConnection::establish(&project.database().display().to_string()).unwrap();
+    let mut conn = SqliteConnection::establish(&project.database().display().to_string()).unwrap();
     diesel::sql_query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
     )

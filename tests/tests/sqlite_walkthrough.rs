@@ -3,6 +3,8 @@
 //! checks both the generated SQL and the rows.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+// The models here only provide table definitions; no code reads their fields.
+#![allow(dead_code, missing_debug_implementations)]
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -250,10 +252,16 @@ fn the_walkthrough() {
     // Two optional fields: exactly two added columns; downgrade -1 removes them.
     let models = defs(&[v2::User::definition, v1::Post::definition]);
     project
-        .run(&models, &["revision", "--autogenerate", "-m", "profile fields"])
+        .run(
+            &models,
+            &["revision", "--autogenerate", "-m", "profile fields"],
+        )
         .expect_code(0);
     let (up, down) = project.last_revision_sql();
-    let statements: Vec<&str> = up.lines().filter(|l| !l.starts_with("--") && !l.trim().is_empty()).collect();
+    let statements: Vec<&str> = up
+        .lines()
+        .filter(|l| !l.starts_with("--") && !l.trim().is_empty())
+        .collect();
     assert_eq!(
         statements,
         [
@@ -262,15 +270,28 @@ fn the_walkthrough() {
         ],
         "{up}"
     );
-    assert!(down.contains("DROP TABLE \"users\""), "down rebuilds users without them: {down}");
+    assert!(
+        down.contains("DROP TABLE \"users\""),
+        "down rebuilds users without them: {down}"
+    );
     project.run(&models, &["upgrade"]).expect_code(0);
-    assert_eq!(columns(&mut conn, "users"), ["id", "email", "nick", "bio", "age"]);
+    assert_eq!(
+        columns(&mut conn, "users"),
+        ["id", "email", "nick", "bio", "age"]
+    );
     project.run(&models, &["downgrade", "-1"]).expect_code(0);
     assert_eq!(columns(&mut conn, "users"), ["id", "email", "nick"]);
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM users"), 2);
-    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM posts"), 2, "cascade must not fire during the rebuild");
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM posts"),
+        2,
+        "cascade must not fire during the rebuild"
+    );
     project.run(&models, &["upgrade"]).expect_code(0);
-    assert_eq!(columns(&mut conn, "users"), ["id", "email", "nick", "bio", "age"]);
+    assert_eq!(
+        columns(&mut conn, "users"),
+        ["id", "email", "nick", "bio", "age"]
+    );
 
     // A NOT NULL boolean with a default on a table with rows: rows kept, default filled.
     let models = defs(&[v3::User::definition, v1::Post::definition]);
@@ -278,7 +299,13 @@ fn the_walkthrough() {
         .run(&models, &["revision", "--autogenerate", "-m", "verified"])
         .expect_code(0);
     project.run(&models, &["upgrade"]).expect_code(0);
-    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM users WHERE verified = 0"), 2);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM users WHERE verified = 0"
+        ),
+        2
+    );
 
     // The same without a default is refused before anything is written, with the fix.
     let before = project.revisions().len();
@@ -287,31 +314,63 @@ fn the_walkthrough() {
         .run(&models, &["revision", "--autogenerate", "-m", "admin"])
         .expect_code(1);
     assert!(out.stderr.contains("users.admin"), "{}", out.stderr);
-    assert!(out.stderr.contains("fix: give the field a default"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("fix: give the field a default"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(project.revisions().len(), before, "nothing written");
 
     // status with default 'draft'.
     let models = defs(&[v3::User::definition, v4::Post::definition]);
     project
-        .run(&models, &["revision", "--autogenerate", "-m", "post status"])
+        .run(
+            &models,
+            &["revision", "--autogenerate", "-m", "post status"],
+        )
         .expect_code(0);
     let (up, _) = project.last_revision_sql();
-    assert!(up.contains(r#"ADD COLUMN "status" TEXT NOT NULL DEFAULT 'draft'"#), "{up}");
+    assert!(
+        up.contains(r#"ADD COLUMN "status" TEXT NOT NULL DEFAULT 'draft'"#),
+        "{up}"
+    );
     project.run(&models, &["upgrade"]).expect_code(0);
-    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM posts WHERE status = 'draft'"), 2);
+    assert_eq!(
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM posts WHERE status = 'draft'"
+        ),
+        2
+    );
 
     // Rename a column and a table: rows survive.
     let models = defs(&[v5::User::definition, v5::Article::definition]);
     let out = project
         .run(&models, &["revision", "--autogenerate", "-m", "renames"])
         .expect_code(0);
-    assert!(out.stdout.contains("rename table posts to articles"), "{}", out.stdout);
-    assert!(out.stdout.contains("rename column users.nick to display_name"), "{}", out.stdout);
-    assert!(!out.stdout.contains("destructive"), "renames lose nothing: {}", out.stdout);
+    assert!(
+        out.stdout.contains("rename table posts to articles"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("rename column users.nick to display_name"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("destructive"),
+        "renames lose nothing: {}",
+        out.stdout
+    );
     project.run(&models, &["upgrade"]).expect_code(0);
     assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM articles"), 2);
     assert_eq!(
-        count(&mut conn, "SELECT count(*) AS n FROM users WHERE display_name IN ('ada', 'bob')"),
+        count(
+            &mut conn,
+            "SELECT count(*) AS n FROM users WHERE display_name IN ('ada', 'bob')"
+        ),
         2
     );
 
@@ -320,7 +379,11 @@ fn the_walkthrough() {
     let out = project
         .run(&models, &["revision", "--autogenerate", "-m", "widen"])
         .expect_code(0);
-    assert!(out.stdout.contains("type varchar(30) -> varchar(50)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("type varchar(30) -> varchar(50)"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("not null -> null"), "{}", out.stdout);
     project.run(&models, &["upgrade"]).expect_code(0);
     let users: Vec<UserRow> = diesel::sql_query("SELECT id, email FROM users ORDER BY id")
@@ -329,39 +392,68 @@ fn the_walkthrough() {
     assert_eq!(
         users,
         [
-            UserRow { id: 1, email: "ada@example.com".into() },
-            UserRow { id: 2, email: "bob@example.com".into() }
+            UserRow {
+                id: 1,
+                email: "ada@example.com".into()
+            },
+            UserRow {
+                id: 2,
+                email: "bob@example.com".into()
+            }
         ]
     );
-    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM articles"), 2, "rebuilding users must not cascade");
-    conn.batch_execute("INSERT INTO users (email) VALUES ('no-name@example.com')").unwrap();
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM articles"),
+        2,
+        "rebuilding users must not cascade"
+    );
+    conn.batch_execute("INSERT INTO users (email) VALUES ('no-name@example.com')")
+        .unwrap();
 
     // Drop an index and add a unique constraint.
     let models = defs(&[v6::User::definition, v7::Article::definition]);
     let out = project
-        .run(&models, &["revision", "--autogenerate", "-m", "unique titles"])
+        .run(
+            &models,
+            &["revision", "--autogenerate", "-m", "unique titles"],
+        )
         .expect_code(0);
-    assert!(out.stdout.contains("drop index ix_articles_title"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("add unique index uq_articles_user_id_title on articles (user_id, title)"),
+        out.stdout.contains("drop index ix_articles_title"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("add unique index uq_articles_user_id_title on articles (user_id, title)"),
         "{}",
         out.stdout
     );
     project.run(&models, &["upgrade"]).expect_code(0);
-    assert_eq!(indexes(&mut conn, "articles"), ["uq_articles_user_id_title"]);
+    assert_eq!(
+        indexes(&mut conn, "articles"),
+        ["uq_articles_user_id_title"]
+    );
 
     // Delete a model: the drop is flagged as destructive, in the output and in up.sql.
     let models = defs(&[v6::User::definition]);
     let out = project
-        .run(&models, &["revision", "--autogenerate", "-m", "drop articles"])
+        .run(
+            &models,
+            &["revision", "--autogenerate", "-m", "drop articles"],
+        )
         .expect_code(0);
     assert!(
-        out.stdout.contains("destructive: drops table `articles` and every row in it"),
+        out.stdout
+            .contains("destructive: drops table `articles` and every row in it"),
         "{}",
         out.stdout
     );
     let (up, down) = project.last_revision_sql();
-    assert!(up.contains("-- WARNING: destructive: drops table `articles`"), "{up}");
+    assert!(
+        up.contains("-- WARNING: destructive: drops table `articles`"),
+        "{up}"
+    );
     assert!(down.contains(r#"CREATE TABLE "articles""#), "{down}");
     project.run(&models, &["upgrade"]).expect_code(0);
     project.run(&models, &["check"]).expect_code(0);
@@ -369,10 +461,19 @@ fn the_walkthrough() {
     // The whole history goes back down to base and up again. The row without a display name
     // cannot go back under NOT NULL: that revision rolls back alone, saying why.
     let out = project.run(&models, &["downgrade", "base"]).expect_code(1);
-    assert!(out.stderr.contains("NOT NULL constraint failed"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("NOT NULL constraint failed"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stdout.contains("downgraded"), "{}", out.stdout);
-    assert_eq!(count(&mut conn, "SELECT count(*) AS n FROM users"), 3, "the failed revision rolled back");
-    conn.batch_execute("DELETE FROM users WHERE display_name IS NULL").unwrap();
+    assert_eq!(
+        count(&mut conn, "SELECT count(*) AS n FROM users"),
+        3,
+        "the failed revision rolled back"
+    );
+    conn.batch_execute("DELETE FROM users WHERE display_name IS NULL")
+        .unwrap();
     project.run(&models, &["downgrade", "base"]).expect_code(0);
     let tables: Vec<Name> = diesel::sql_query(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -394,14 +495,27 @@ fn check_reports_differences_and_pending_revisions() {
     let models = defs(&[v1::User::definition, v1::Post::definition]);
 
     let out = project.run(&models, &["check"]).expect_code(3);
-    assert!(out.stdout.contains("models differ from the database: create table users"), "{}", out.stdout);
-    assert!(out.stdout.contains("revision --autogenerate"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("models differ from the database: create table users"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("revision --autogenerate"),
+        "{}",
+        out.stdout
+    );
 
     project
         .run(&models, &["revision", "--autogenerate", "-m", "initial"])
         .expect_code(0);
     let out = project.run(&models, &["check"]).expect_code(3);
-    assert!(out.stdout.contains("1 revision(s) not applied"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 revision(s) not applied"),
+        "{}",
+        out.stdout
+    );
 
     project.run(&models, &["upgrade"]).expect_code(0);
     let out = project.run(&models, &["check"]).expect_code(0);
@@ -412,7 +526,11 @@ fn check_reports_differences_and_pending_revisions() {
     let up = std::fs::read_to_string(dir.join("up.sql")).unwrap();
     std::fs::write(dir.join("up.sql"), format!("{up}\n-- edited\nSELECT 1;\n")).unwrap();
     let out = project.run(&models, &["check"]).expect_code(3);
-    assert!(out.stdout.contains("was edited after it was applied"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("was edited after it was applied"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -36,7 +36,10 @@ fn models_lists_every_model_with_its_location() {
             "{table} missing from:\n{text}"
         );
     }
-    assert!(text.contains("AuditEntry (examples/blog/src/audit.rs:"), "{text}");
+    assert!(
+        text.contains("AuditEntry (examples/blog/src/audit.rs:"),
+        "{text}"
+    );
     assert!(text.contains("7 models"), "{text}");
 }
 

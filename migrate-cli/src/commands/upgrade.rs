@@ -44,12 +44,8 @@ fn offline(ctx: &mut Ctx<'_>, range: &str, direction: Direction) -> Result<i32, 
             revisions
         }
     };
-    let script = migrate_core::offline::script(
-        dialect,
-        &ctx.config.version_table,
-        &revisions,
-        direction,
-    );
+    let script =
+        migrate_core::offline::script(dialect, &ctx.config.version_table, &revisions, direction);
     ctx.print(script.trim_end())?;
     Ok(exit::SUCCESS)
 }

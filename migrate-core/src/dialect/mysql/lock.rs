@@ -26,10 +26,14 @@ struct Outcome {
 }
 
 pub fn acquire_lock(conn: &mut MysqlConnection) -> Result<()> {
+    acquire_lock_within(conn, LOCK_TIMEOUT)
+}
+
+fn acquire_lock_within(conn: &mut MysqlConnection, timeout: Duration) -> Result<()> {
     let rows: Vec<Outcome> = diesel::sql_query(format!(
         "SELECT CAST(GET_LOCK({LOCK_NAME}, ?) AS SIGNED) AS result"
     ))
-    .bind::<BigInt, _>(i64::try_from(LOCK_TIMEOUT.as_secs()).unwrap_or(i64::MAX))
+    .bind::<BigInt, _>(i64::try_from(timeout.as_secs()).unwrap_or(i64::MAX))
     .load(conn)
     .map_err(Error::db("taking the migration lock (GET_LOCK)"))?;
     match rows.first().and_then(|r| r.result) {
@@ -39,7 +43,7 @@ pub fn acquire_lock(conn: &mut MysqlConnection) -> Result<()> {
              hint: wait for it to finish and try again; if no run is active, a stuck session \
              holds it: `SELECT IS_USED_LOCK(CONCAT('migrate_', SHA1(DATABASE())))` gives its \
              connection id, `KILL <id>` ends it",
-            LOCK_TIMEOUT.as_secs()
+            timeout.as_secs()
         ))),
         None => Err(Error::Lock(
             "GET_LOCK failed (no database selected?)\n  hint: put the database name in the URL, \
@@ -71,5 +75,33 @@ pub fn release_lock(conn: &mut MysqlConnection) -> Result<()> {
         _ => Err(Error::Lock(
             "the migration lock was not held by this session when the run ended".to_owned(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against the server in `TEST_MYSQL_URL` (skipped when unset): a second session waits
+    /// for the lock, gives up with a message after the timeout, and gets it once released.
+    #[test]
+    fn a_held_lock_times_out_then_passes_on() {
+        let Ok(url) = std::env::var("TEST_MYSQL_URL") else {
+            eprintln!("note: TEST_MYSQL_URL is not set; skipping");
+            return;
+        };
+        let connect = || match MysqlConnection::establish(&url) {
+            Ok(conn) => conn,
+            Err(e) => panic!("TEST_MYSQL_URL is set but cannot be reached: {e}"),
+        };
+        let (mut holder, mut waiter) = (connect(), connect());
+        assert!(acquire_lock(&mut holder).is_ok());
+        match acquire_lock_within(&mut waiter, Duration::from_secs(1)) {
+            Err(Error::Lock(message)) => assert!(message.contains("IS_USED_LOCK"), "{message}"),
+            other => panic!("expected a lock timeout, got {other:?}"),
+        }
+        assert!(release_lock(&mut holder).is_ok());
+        assert!(acquire_lock_within(&mut waiter, Duration::from_secs(5)).is_ok());
+        assert!(release_lock(&mut waiter).is_ok());
     }
 }

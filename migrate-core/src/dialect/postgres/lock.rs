@@ -30,34 +30,39 @@ struct Outcome {
     ok: bool,
 }
 
-fn call(conn: &mut PgConnection, function: &str) -> QueryResult<bool> {
-    let rows: Vec<Outcome> = diesel::sql_query(format!("SELECT {function}($1) AS ok"))
+/// Runs `SELECT <lock function>($1) AS ok` with the key.
+fn call(conn: &mut PgConnection, sql: &'static str) -> QueryResult<bool> {
+    let rows: Vec<Outcome> = diesel::sql_query(sql)
         .bind::<BigInt, _>(LOCK_KEY)
         .load(conn)?;
     Ok(rows.first().is_some_and(|r| r.ok))
 }
 
 pub fn acquire_lock(conn: &mut PgConnection) -> Result<()> {
+    acquire_lock_within(conn, LOCK_TIMEOUT)
+}
+
+fn acquire_lock_within(conn: &mut PgConnection, timeout: Duration) -> Result<()> {
     let started = Instant::now();
     let mut interval = Duration::from_millis(25);
     loop {
-        if call(conn, "pg_try_advisory_lock").map_err(Error::db(
+        if call(conn, "SELECT pg_try_advisory_lock($1) AS ok").map_err(Error::db(
             "taking the migration lock (pg_try_advisory_lock)",
         ))? {
             return Ok(());
         }
-        if started.elapsed() >= LOCK_TIMEOUT {
+        if started.elapsed() >= timeout {
             return Err(Error::Lock(format!(
                 "another migration run has held the lock for over {} s; gave up waiting\n  \
                  hint: wait for it to finish and try again; if no run is active, a stuck session \
                  holds it: find it with `SELECT pid FROM pg_locks WHERE locktype = 'advisory' \
                  AND objid = {}` and end it with pg_terminate_backend(pid)",
-                LOCK_TIMEOUT.as_secs(),
+                timeout.as_secs(),
                 // pg_locks shows the key's low 32 bits as objid.
                 LOCK_KEY & 0xffff_ffff,
             )));
         }
-        std::thread::sleep(interval.min(LOCK_TIMEOUT.saturating_sub(started.elapsed())));
+        std::thread::sleep(interval.min(timeout.saturating_sub(started.elapsed())));
         interval = (interval * 2).min(MAX_RETRY_INTERVAL);
     }
 }
@@ -76,13 +81,41 @@ pub fn release_lock(conn: &mut PgConnection) -> Result<()> {
         <PgConnection as Connection>::TransactionManager::rollback_transaction(conn)
             .map_err(Error::db("rolling back an unfinished revision"))?;
     }
-    let released =
-        call(conn, "pg_advisory_unlock").map_err(Error::db("releasing the migration lock"))?;
+    let released = call(conn, "SELECT pg_advisory_unlock($1) AS ok")
+        .map_err(Error::db("releasing the migration lock"))?;
     if released {
         Ok(())
     } else {
         Err(Error::Lock(
             "the migration lock was not held by this session when the run ended".to_owned(),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against the server in `TEST_POSTGRES_URL` (skipped when unset): a second session waits
+    /// for the lock, gives up with a message after the timeout, and gets it once released.
+    #[test]
+    fn a_held_lock_times_out_then_passes_on() {
+        let Ok(url) = std::env::var("TEST_POSTGRES_URL") else {
+            eprintln!("note: TEST_POSTGRES_URL is not set; skipping");
+            return;
+        };
+        let connect = || match PgConnection::establish(&url) {
+            Ok(conn) => conn,
+            Err(e) => panic!("TEST_POSTGRES_URL is set but cannot be reached: {e}"),
+        };
+        let (mut holder, mut waiter) = (connect(), connect());
+        assert!(acquire_lock(&mut holder).is_ok());
+        match acquire_lock_within(&mut waiter, Duration::from_millis(300)) {
+            Err(Error::Lock(message)) => assert!(message.contains("pg_locks"), "{message}"),
+            other => panic!("expected a lock timeout, got {other:?}"),
+        }
+        assert!(release_lock(&mut holder).is_ok());
+        assert!(acquire_lock_within(&mut waiter, Duration::from_secs(5)).is_ok());
+        assert!(release_lock(&mut waiter).is_ok());
     }
 }

@@ -248,7 +248,10 @@ fn parse_checks(table: &str, sql: &str) -> Vec<Check> {
             continue;
         };
         let expr = sql[open.end..close.start].trim().to_owned();
-        let name = match (i.checked_sub(2).map(|k| &tokens[k]), tokens.get(i.wrapping_sub(1))) {
+        let name = match (
+            i.checked_sub(2).map(|k| &tokens[k]),
+            tokens.get(i.wrapping_sub(1)),
+        ) {
             (Some(keyword), Some(name)) if keyword.text.eq_ignore_ascii_case("CONSTRAINT") => {
                 unquote(&name.text)
             }

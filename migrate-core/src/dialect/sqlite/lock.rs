@@ -13,6 +13,7 @@ pub const BUSY_TIMEOUT_MS: u32 = 60_000;
 pub fn begin_exclusive(conn: &mut SqliteConnection) -> Result<()> {
     conn.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"))
         .map_err(Error::db("setting the busy timeout"))?;
-    conn.batch_execute("BEGIN IMMEDIATE")
-        .map_err(Error::db("taking the database write lock (BEGIN IMMEDIATE)"))
+    conn.batch_execute("BEGIN IMMEDIATE").map_err(Error::db(
+        "taking the database write lock (BEGIN IMMEDIATE)",
+    ))
 }

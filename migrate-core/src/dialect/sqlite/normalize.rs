@@ -102,8 +102,14 @@ mod tests {
 
     #[test]
     fn declared_types_read_back_as_written() {
-        assert_eq!(parse_type("VARCHAR(50)"), ColumnType::Varchar { max_length: 50 });
-        assert_eq!(parse_type("varchar( 50 )"), ColumnType::Varchar { max_length: 50 });
+        assert_eq!(
+            parse_type("VARCHAR(50)"),
+            ColumnType::Varchar { max_length: 50 }
+        );
+        assert_eq!(
+            parse_type("varchar( 50 )"),
+            ColumnType::Varchar { max_length: 50 }
+        );
         assert_eq!(
             parse_type("NUMERIC(10,2)"),
             ColumnType::Numeric {
@@ -111,7 +117,12 @@ mod tests {
                 scale: 2
             }
         );
-        assert_eq!(parse_type("jsonb"), ColumnType::Custom { sql: "jsonb".into() });
+        assert_eq!(
+            parse_type("jsonb"),
+            ColumnType::Custom {
+                sql: "jsonb".into()
+            }
+        );
     }
 
     #[test]
@@ -120,8 +131,14 @@ mod tests {
             parse_default("'it''s'", &ColumnType::Text),
             DefaultValue::Text("it's".into())
         );
-        assert_eq!(parse_default("1", &ColumnType::Boolean), DefaultValue::Bool(true));
-        assert_eq!(parse_default("3", &ColumnType::Double), DefaultValue::Float("3".into()));
+        assert_eq!(
+            parse_default("1", &ColumnType::Boolean),
+            DefaultValue::Bool(true)
+        );
+        assert_eq!(
+            parse_default("3", &ColumnType::Double),
+            DefaultValue::Float("3".into())
+        );
         assert_eq!(
             parse_default("CURRENT_TIMESTAMP", &ColumnType::Timestamp),
             DefaultValue::Sql("CURRENT_TIMESTAMP".into())

@@ -5,8 +5,8 @@
 //! and are checked before the revision commits.
 
 use super::Sqlite;
-use crate::diff::{apply, Op};
 use crate::dialect::Dialect;
+use crate::diff::{apply, Op};
 use crate::schema::{DefaultValue, Schema, Table};
 
 /// Whether SQLite needs a table rebuild for this operation.
@@ -248,7 +248,10 @@ mod tests {
         let down = render(&Sqlite, &reverse_plan(&ops), &after);
         format!(
             "-- ops\n{}\n-- up\n{};\n-- down\n{};\n",
-            ops.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+            ops.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
             up.join(";\n"),
             down.join(";\n")
         )
