@@ -48,7 +48,12 @@ pub fn applied_ids(rows: &[VersionRow]) -> BTreeSet<String> {
 }
 
 /// Refuses to work on a history the files no longer explain.
-fn check_integrity(graph: &Graph, rows: &[VersionRow], version_table: &str) -> Result<()> {
+fn check_integrity(
+    graph: &Graph,
+    rows: &[VersionRow],
+    version_table: &str,
+    dialect: &str,
+) -> Result<()> {
     if let Some(failed) = rows.iter().find(|r| r.state == State::Failed) {
         return Err(Error::Integrity(format!(
             "revision {} failed part-way (statement {}): {}\n  \
@@ -72,6 +77,21 @@ fn check_integrity(graph: &Graph, rows: &[VersionRow], version_table: &str) -> R
              hint: restore those folders (e.g. from version control), or, if they were removed on \
              purpose, stamp the database at a revision that exists (`stamp REV --purge` rewrites {version_table})",
             missing.join(", ")
+        )));
+    }
+    let edited = edited_revisions(graph, rows, dialect);
+    if !edited.is_empty() {
+        let listed: Vec<String> = edited
+            .iter()
+            .map(|r| format!("{} ({})", r.id, r.dir.display()))
+            .collect();
+        return Err(Error::Integrity(format!(
+            "applied revisions were edited after they ran (their up SQL no longer matches the \
+             checksum recorded in {version_table}): {}\n  \
+             hint: restore the original files (e.g. `git checkout -- <folder>`); put further \
+             changes in a new revision. If the edit only matches what the database already has, \
+             re-record the history with `stamp <current revision> --purge`",
+            listed.join(", ")
         )));
     }
     Ok(())
@@ -143,7 +163,7 @@ fn run_locked<'g>(
 ) -> Result<Vec<String>> {
     version_table::ensure(conn, version_table)?;
     let rows = version_table::read(conn, version_table)?;
-    check_integrity(graph, &rows, version_table)?;
+    check_integrity(graph, &rows, version_table, conn.dialect().name())?;
     let applied = applied_ids(&rows);
     let (revisions, direction) = plan(&applied)?;
     on_event(Event::Planned {
