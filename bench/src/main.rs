@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use migrate_core::revision::{write_revision, NewRevision};
+use migrate_core::revision::{NewRevision, RevisionWriter};
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -23,13 +23,17 @@ struct Args {
     #[arg(long, default_value_t = 7)]
     runs: usize,
 
-    /// The migrate binary to time. Default: target/release/migrate next to this binary.
+    /// The migrate binary to time. Default: `migrate-cli` next to this binary.
     #[arg(long)]
     migrate: Option<PathBuf>,
 
     /// The goal for each median, in seconds; the run exits non-zero when one is over it.
     #[arg(long, default_value_t = 0.2)]
     goal: f64,
+
+    /// Keep the generated project in this directory (created) instead of a temporary one.
+    #[arg(long)]
+    keep: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -49,7 +53,7 @@ fn run(args: &Args) -> Result<bool, String> {
         Some(path) => path.clone(),
         None => std::env::current_exe()
             .map_err(|e| e.to_string())?
-            .with_file_name("migrate"),
+            .with_file_name(format!("migrate-cli{}", std::env::consts::EXE_SUFFIX)),
     };
     if !migrate.exists() {
         return Err(format!(
@@ -57,18 +61,22 @@ fn run(args: &Args) -> Result<bool, String> {
             migrate.display()
         ));
     }
-    let project = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let temporary = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let project_dir = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| temporary.path().to_owned());
     eprintln!(
         "generating a linear history of {} revisions…",
         args.revisions
     );
     let started = Instant::now();
-    generate_history(&project.path().join("migrations"), args.revisions)?;
+    generate_history(&project_dir.join("migrations"), args.revisions)?;
     eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
 
     let cli = Cli {
         binary: &migrate,
-        dir: project.path(),
+        dir: &project_dir,
     };
     eprintln!("applying it once…");
     let applied = cli.time(&["upgrade", "head"])?;
@@ -142,13 +150,13 @@ impl Cli<'_> {
 /// A linear history: each revision creates one small table and its down drops it.
 fn generate_history(dir: &Path, count: usize) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let mut writer = RevisionWriter::open(dir).map_err(|e| e.to_string())?;
     let mut parent: Option<String> = None;
     for n in 0..count {
         let id = format!("r{n:06}");
         let message = format!("step {n}");
-        let revision = write_revision(
-            dir,
-            NewRevision {
+        let revision = writer
+            .write(NewRevision {
                 id: Some(id.clone()),
                 parents: parent.iter().cloned().collect(),
                 message: &message,
@@ -158,9 +166,8 @@ fn generate_history(dir: &Path, count: usize) -> Result<(), String> {
                 extra: vec![],
                 branch_labels: vec![],
                 run_in_transaction: true,
-            },
-        )
-        .map_err(|e| e.to_string())?;
+            })
+            .map_err(|e| e.to_string())?;
         parent = Some(revision.id);
     }
     Ok(())

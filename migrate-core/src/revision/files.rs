@@ -161,168 +161,211 @@ pub fn new_revision_id() -> String {
 /// Errors if the directory does not exist, the id is taken, a parent or a dialect is unknown,
 /// or a branch label is invalid or taken.
 pub fn write_revision(dir: &Path, new: NewRevision<'_>) -> Result<Revision> {
-    if !dir.is_dir() {
-        return Err(missing_dir(dir));
-    }
-    check_dialect(new.dialect, dir)?;
-    let mut extra_seen: Vec<&str> = Vec::new();
-    for (dialect, _, _) in &new.extra {
-        check_dialect(dialect, dir)?;
-        if dialect == new.dialect || extra_seen.contains(&dialect.as_str()) {
-            return Err(Error::Graph(format!(
-                "the SQL for dialect `{dialect}` is given twice\n  \
-                 hint: give each dialect one pair; the primary pair is for `{}`",
-                new.dialect
-            )));
+    RevisionWriter::open(dir)?.write(new)
+}
+
+/// Writes revisions into one migrations directory, reading what is already there once (so a
+/// generator writing thousands of revisions stays linear).
+#[derive(Debug)]
+pub struct RevisionWriter {
+    dir: PathBuf,
+    /// Every id in the directory, with its folder.
+    ids: HashMap<String, PathBuf>,
+    /// Every branch label, with its folder.
+    labels: HashMap<String, PathBuf>,
+    /// The newest folder timestamp.
+    latest: Option<NaiveDateTime>,
+}
+
+impl RevisionWriter {
+    pub fn open(dir: &Path) -> Result<RevisionWriter> {
+        if !dir.is_dir() {
+            return Err(missing_dir(dir));
         }
-        extra_seen.push(dialect);
+        let existing = scan_existing(dir)?;
+        let latest = existing.iter().filter_map(|e| e.version_time).max();
+        let mut labels = HashMap::new();
+        for e in &existing {
+            for label in &e.branch_labels {
+                labels.insert(label.clone(), e.dir.clone());
+            }
+        }
+        Ok(RevisionWriter {
+            dir: dir.to_owned(),
+            ids: existing.into_iter().map(|e| (e.id, e.dir)).collect(),
+            labels,
+            latest,
+        })
     }
 
-    let existing = scan_existing(dir)?;
-    let by_id: HashMap<&str, &Existing> = existing.iter().map(|e| (e.id.as_str(), e)).collect();
-
-    let id = match new.id {
-        Some(id) => {
-            validate_name(&id, "revision id", false)?;
-            if let Some(other) = by_id.get(id.as_str()) {
+    /// Writes one revision; see [`write_revision`].
+    pub fn write(&mut self, new: NewRevision<'_>) -> Result<Revision> {
+        let dir = self.dir.clone();
+        let dir = dir.as_path();
+        check_dialect(new.dialect, dir)?;
+        let mut extra_seen: Vec<&str> = Vec::new();
+        for (dialect, _, _) in &new.extra {
+            check_dialect(dialect, dir)?;
+            if dialect == new.dialect || extra_seen.contains(&dialect.as_str()) {
                 return Err(Error::Graph(format!(
-                    "revision id `{id}` is already used by {}\n  \
-                     hint: choose another --rev-id, or leave it out to generate one",
-                    other.dir.display()
+                    "the SQL for dialect `{dialect}` is given twice\n  \
+                 hint: give each dialect one pair; the primary pair is for `{}`",
+                    new.dialect
                 )));
             }
-            id
+            extra_seen.push(dialect);
         }
-        None => {
-            let mut id = new_revision_id();
-            while by_id.contains_key(id.as_str()) {
-                id = new_revision_id();
+
+        let by_id = &self.ids;
+
+        let id = match new.id {
+            Some(id) => {
+                validate_name(&id, "revision id", false)?;
+                if let Some(other) = by_id.get(id.as_str()) {
+                    return Err(Error::Graph(format!(
+                        "revision id `{id}` is already used by {}\n  \
+                     hint: choose another --rev-id, or leave it out to generate one",
+                        other.display()
+                    )));
+                }
+                id
             }
-            id
-        }
-    };
-
-    for (i, parent) in new.parents.iter().enumerate() {
-        if !by_id.contains_key(parent.as_str()) {
-            return Err(Error::Graph(format!(
-                "parent revision `{parent}` does not exist in {}\n  \
-                 hint: run `heads` to see the revisions a new one can build on",
-                dir.display()
-            )));
-        }
-        if new.parents[..i].contains(parent) {
-            return Err(Error::Graph(format!(
-                "parent revision `{parent}` is listed twice"
-            )));
-        }
-    }
-    for (i, label) in new.branch_labels.iter().enumerate() {
-        validate_name(label, "branch label", true)?;
-        if new.branch_labels[..i].contains(label) {
-            return Err(Error::Graph(format!(
-                "branch label `{label}` is given twice"
-            )));
-        }
-        if let Some(other) = existing.iter().find(|e| e.branch_labels.contains(label)) {
-            return Err(Error::Graph(format!(
-                "branch label `{label}` is already used by {}\n  hint: choose another label",
-                other.dir.display()
-            )));
-        }
-        if let Some(other) = by_id.get(label.as_str()) {
-            return Err(Error::Graph(format!(
-                "branch label `{label}` is the id of {}\n  hint: choose another label",
-                other.dir.display()
-            )));
-        }
-    }
-    if new.branch_labels.contains(&id) {
-        return Err(Error::Graph(format!(
-            "branch label `{id}` equals the new revision's id\n  hint: choose another label"
-        )));
-    }
-
-    // The folder's time: now, or just after the newest existing folder.
-    let mut when = Utc::now().naive_utc().trunc_subsecs(0);
-    if let Some(latest) = existing.iter().filter_map(|e| e.version_time).max() {
-        if when <= latest {
-            when = latest + TimeDelta::seconds(1);
-        }
-    }
-    let created = when.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true);
-    let folder_name = format!("{}_{}", when.format(FOLDER_TIME_FORMAT), slug(new.message));
-    let final_dir = dir.join(&folder_name);
-    if final_dir.exists() {
-        return Err(Error::Graph(format!(
-            "{} already exists\n  hint: try again in a second",
-            final_dir.display()
-        )));
-    }
-
-    let header = header(new.message, &id, &new.parents, &created);
-    let with_header = |body: &str, dialect: &str| {
-        let mut text = format!("{header}-- dialect: {dialect}\n\n{body}");
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text
-    };
-    let up_sql = with_header(&new.up_sql, new.dialect);
-    let down_sql = with_header(&new.down_sql, new.dialect);
-    let dialect_sql: BTreeMap<String, (String, String)> = new
-        .extra
-        .iter()
-        .map(|(d, up, down)| (d.clone(), (with_header(up, d), with_header(down, d))))
-        .collect();
-
-    let metadata = MetadataOut {
-        run_in_transaction: new.run_in_transaction,
-        revision: &id,
-        parents: &new.parents,
-        message: new.message,
-        created: &created,
-        dialect: new.dialect,
-        branch_labels: &new.branch_labels,
-    };
-    let metadata = toml::to_string(&metadata).map_err(|e| Error::Metadata {
-        path: final_dir.join(METADATA),
-        message: e.to_string(),
-    })?;
-
-    let tmp_dir = dir.join(format!(".{folder_name}.tmp-{id}"));
-    let written = (|| -> Result<()> {
-        fs::create_dir(&tmp_dir).map_err(Error::io(&tmp_dir))?;
-        let write = |name: String, text: &str| {
-            let path = tmp_dir.join(name);
-            fs::write(&path, text).map_err(Error::io(path))
+            None => {
+                let mut id = new_revision_id();
+                while by_id.contains_key(id.as_str()) {
+                    id = new_revision_id();
+                }
+                id
+            }
         };
-        write(METADATA.to_owned(), &metadata)?;
-        write("up.sql".to_owned(), &up_sql)?;
-        write("down.sql".to_owned(), &down_sql)?;
-        for (dialect, (up, down)) in &dialect_sql {
-            write(format!("up.{dialect}.sql"), up)?;
-            write(format!("down.{dialect}.sql"), down)?;
-        }
-        fs::rename(&tmp_dir, &final_dir).map_err(Error::io(&final_dir))
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&tmp_dir);
-        return Err(e);
-    }
 
-    Ok(Revision {
-        id,
-        parents: new.parents,
-        message: new.message.to_owned(),
-        created: Some(created),
-        dialect: Some(new.dialect.to_owned()),
-        run_in_transaction: new.run_in_transaction,
-        branch_labels: new.branch_labels,
-        dir: final_dir,
-        up_sql,
-        down_sql,
-        dialect_sql,
-    })
+        for (i, parent) in new.parents.iter().enumerate() {
+            if !by_id.contains_key(parent.as_str()) {
+                return Err(Error::Graph(format!(
+                    "parent revision `{parent}` does not exist in {}\n  \
+                 hint: run `heads` to see the revisions a new one can build on",
+                    dir.display()
+                )));
+            }
+            if new.parents[..i].contains(parent) {
+                return Err(Error::Graph(format!(
+                    "parent revision `{parent}` is listed twice"
+                )));
+            }
+        }
+        for (i, label) in new.branch_labels.iter().enumerate() {
+            validate_name(label, "branch label", true)?;
+            if new.branch_labels[..i].contains(label) {
+                return Err(Error::Graph(format!(
+                    "branch label `{label}` is given twice"
+                )));
+            }
+            if let Some(other) = self.labels.get(label) {
+                return Err(Error::Graph(format!(
+                    "branch label `{label}` is already used by {}\n  hint: choose another label",
+                    other.display()
+                )));
+            }
+            if let Some(other) = by_id.get(label.as_str()) {
+                return Err(Error::Graph(format!(
+                    "branch label `{label}` is the id of {}\n  hint: choose another label",
+                    other.display()
+                )));
+            }
+        }
+        if new.branch_labels.contains(&id) {
+            return Err(Error::Graph(format!(
+                "branch label `{id}` equals the new revision's id\n  hint: choose another label"
+            )));
+        }
+
+        // The folder's time: now, or just after the newest existing folder.
+        let mut when = Utc::now().naive_utc().trunc_subsecs(0);
+        if let Some(latest) = self.latest {
+            if when <= latest {
+                when = latest + TimeDelta::seconds(1);
+            }
+        }
+        let created = when.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true);
+        let folder_name = format!("{}_{}", when.format(FOLDER_TIME_FORMAT), slug(new.message));
+        let final_dir = dir.join(&folder_name);
+        if final_dir.exists() {
+            return Err(Error::Graph(format!(
+                "{} already exists\n  hint: try again in a second",
+                final_dir.display()
+            )));
+        }
+
+        let header = header(new.message, &id, &new.parents, &created);
+        let with_header = |body: &str, dialect: &str| {
+            let mut text = format!("{header}-- dialect: {dialect}\n\n{body}");
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        };
+        let up_sql = with_header(&new.up_sql, new.dialect);
+        let down_sql = with_header(&new.down_sql, new.dialect);
+        let dialect_sql: BTreeMap<String, (String, String)> = new
+            .extra
+            .iter()
+            .map(|(d, up, down)| (d.clone(), (with_header(up, d), with_header(down, d))))
+            .collect();
+
+        let metadata = MetadataOut {
+            run_in_transaction: new.run_in_transaction,
+            revision: &id,
+            parents: &new.parents,
+            message: new.message,
+            created: &created,
+            dialect: new.dialect,
+            branch_labels: &new.branch_labels,
+        };
+        let metadata = toml::to_string(&metadata).map_err(|e| Error::Metadata {
+            path: final_dir.join(METADATA),
+            message: e.to_string(),
+        })?;
+
+        let tmp_dir = dir.join(format!(".{folder_name}.tmp-{id}"));
+        let written = (|| -> Result<()> {
+            fs::create_dir(&tmp_dir).map_err(Error::io(&tmp_dir))?;
+            let write = |name: String, text: &str| {
+                let path = tmp_dir.join(name);
+                fs::write(&path, text).map_err(Error::io(path))
+            };
+            write(METADATA.to_owned(), &metadata)?;
+            write("up.sql".to_owned(), &up_sql)?;
+            write("down.sql".to_owned(), &down_sql)?;
+            for (dialect, (up, down)) in &dialect_sql {
+                write(format!("up.{dialect}.sql"), up)?;
+                write(format!("down.{dialect}.sql"), down)?;
+            }
+            fs::rename(&tmp_dir, &final_dir).map_err(Error::io(&final_dir))
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_dir_all(&tmp_dir);
+            return Err(e);
+        }
+
+        self.latest = Some(when);
+        self.ids.insert(id.clone(), final_dir.clone());
+        for label in &new.branch_labels {
+            self.labels.insert(label.clone(), final_dir.clone());
+        }
+        Ok(Revision {
+            id,
+            parents: new.parents,
+            message: new.message.to_owned(),
+            created: Some(created),
+            dialect: Some(new.dialect.to_owned()),
+            run_in_transaction: new.run_in_transaction,
+            branch_labels: new.branch_labels,
+            dir: final_dir,
+            up_sql,
+            down_sql,
+            dialect_sql,
+        })
+    }
 }
 
 fn header(message: &str, id: &str, parents: &[String], created: &str) -> String {
@@ -465,7 +508,13 @@ fn entries(dir: &Path) -> Result<Vec<Entry>> {
                 path.display()
             )));
         };
-        if name.starts_with('.') || !path.is_dir() {
+        // The entry's own type costs no extra system call; only links need following.
+        let is_dir = match entry.file_type() {
+            Ok(t) if t.is_symlink() => path.is_dir(),
+            Ok(t) => t.is_dir(),
+            Err(_) => path.is_dir(),
+        };
+        if name.starts_with('.') || !is_dir {
             continue;
         }
         out.push(Entry {
@@ -548,8 +597,8 @@ fn scan_existing(dir: &Path) -> Result<Vec<Existing>> {
 pub(crate) fn read_all(dir: &Path) -> Result<Vec<Revision>> {
     let mut revisions = Vec::new();
     let mut plain: Vec<usize> = Vec::new();
-    for entry in entries(dir)? {
-        let (revision, keyed) = read_folder(&entry)?;
+    for read in read_folders(&entries(dir)?) {
+        let (revision, keyed) = read?;
         if !keyed {
             plain.push(revisions.len());
         }
@@ -565,6 +614,31 @@ pub(crate) fn read_all(dir: &Path) -> Result<Vec<Revision>> {
         }
     }
     Ok(revisions)
+}
+
+/// Reads the folders in order. Reading is system-call bound (a few files per folder), so
+/// large histories are read on every core.
+fn read_folders(entries: &[Entry]) -> Vec<Result<(Revision, bool)>> {
+    const SMALL: usize = 256;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if entries.len() < SMALL || threads < 2 {
+        return entries.iter().map(read_folder).collect();
+    }
+    let chunk = entries.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(read_folder).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// Reads one folder; the flag says whether it carries the graph keys.

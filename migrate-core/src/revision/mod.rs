@@ -9,7 +9,9 @@ mod files;
 mod graph;
 mod target;
 
-pub use files::{checksum_sql, new_revision_id, write_revision, NewRevision, Revision, DIALECTS};
+pub use files::{
+    checksum_sql, new_revision_id, write_revision, NewRevision, Revision, RevisionWriter, DIALECTS,
+};
 pub use graph::Graph;
 
 #[cfg(test)]
