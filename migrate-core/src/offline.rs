@@ -2,7 +2,8 @@
 //! included, as one script for the database's own client. Nothing connects.
 
 use crate::dialect::Dialect;
-use crate::revision::Revision;
+use crate::error::Result;
+use crate::revision::{require_sql_for, Revision};
 use crate::runner::Direction;
 use crate::sql::split_statements;
 use crate::version_table;
@@ -14,7 +15,8 @@ pub fn script(
     version_table: &str,
     revisions: &[&Revision],
     direction: Direction,
-) -> String {
+) -> Result<String> {
+    require_sql_for(revisions.iter().copied(), dialect.name())?;
     let mut out = String::new();
     let verb = match direction {
         Direction::Up => "upgrade",
@@ -43,7 +45,9 @@ pub fn script(
             revision.id,
             revision.message.replace('\n', " ")
         ));
-        if revision.run_in_transaction {
+        // MySQL commits DDL implicitly: a BEGIN there would promise what it cannot keep.
+        let transaction = revision.run_in_transaction && dialect.transactional_ddl();
+        if transaction {
             out.push_str("BEGIN;\n");
         }
         for statement in split_statements(body) {
@@ -58,9 +62,9 @@ pub fn script(
         };
         out.push_str(&record);
         out.push_str(";\n");
-        if revision.run_in_transaction {
+        if transaction {
             out.push_str("COMMIT;\n");
         }
     }
-    out
+    Ok(out)
 }

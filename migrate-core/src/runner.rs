@@ -166,6 +166,7 @@ fn run_locked<'g>(
     check_integrity(graph, &rows, version_table, conn.dialect().name())?;
     let applied = applied_ids(&rows);
     let (revisions, direction) = plan(&applied)?;
+    crate::revision::require_sql_for(revisions.iter().copied(), conn.dialect().name())?;
     on_event(Event::Planned {
         count: revisions.len(),
         direction,

@@ -69,7 +69,12 @@ impl Project {
 
     /// Runs `migrate ARGS` in-process with exactly these models.
     pub fn run(&self, models: &[&'static ModelDef], args: &[&str]) -> Outcome {
-        let url = self.database_url();
+        self.run_with_url(models, &self.database_url(), args)
+    }
+
+    /// Runs `migrate ARGS` in-process against another database URL.
+    pub fn run_with_url(&self, models: &[&'static ModelDef], url: &str, args: &[&str]) -> Outcome {
+        let url = url.to_owned();
         let migrations = self.migrations();
         let config = self.dir.path().join("migrate.toml");
         let mut argv: Vec<String> = vec![

@@ -45,7 +45,7 @@ fn offline(ctx: &mut Ctx<'_>, range: &str, direction: Direction) -> Result<i32, 
         }
     };
     let script =
-        migrate_core::offline::script(dialect, &ctx.config.version_table, &revisions, direction);
+        migrate_core::offline::script(dialect, &ctx.config.version_table, &revisions, direction)?;
     ctx.print(script.trim_end())?;
     Ok(exit::SUCCESS)
 }

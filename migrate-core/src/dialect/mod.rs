@@ -45,6 +45,11 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// A bind parameter for position `n` (1-based) in a statement.
     fn placeholder(&self, n: usize) -> String;
 
+    /// Whether DDL runs inside a transaction (MySQL commits each DDL statement implicitly).
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
     /// Statements an offline script starts with, outside any transaction.
     fn offline_prelude(&self) -> Vec<String> {
         Vec::new()

@@ -65,6 +65,13 @@ impl Revision {
         (&self.up_sql, &self.down_sql)
     }
 
+    /// Whether the revision holds SQL for `dialect`: its primary pair is for it (or names no
+    /// dialect, as plain diesel folders do), or it carries an extra pair for it.
+    pub fn has_sql_for(&self, dialect: &str) -> bool {
+        self.dialect.as_deref().is_none_or(|d| d == dialect)
+            || self.dialect_sql.contains_key(dialect)
+    }
+
     /// Hex sha256 of the up SQL for that dialect (what the version table records).
     /// See [`checksum_sql`] for the exact bytes hashed.
     pub fn checksum(&self, dialect: &str) -> String {
@@ -147,6 +154,35 @@ pub fn new_revision_id() -> String {
     hasher.update((std::ptr::addr_of!(local) as usize).to_le_bytes());
     let digest = hasher.finalize();
     hex(&digest[..6])
+}
+
+/// Refuses a plan that holds revisions written for another dialect without a pair for
+/// `dialect`: their SQL would fail with a confusing syntax error part-way.
+pub fn require_sql_for<'r>(
+    revisions: impl IntoIterator<Item = &'r Revision>,
+    dialect: &str,
+) -> Result<()> {
+    let foreign: Vec<String> = revisions
+        .into_iter()
+        .filter(|r| !r.has_sql_for(dialect))
+        .map(|r| {
+            format!(
+                "{} ({}, written for {})",
+                r.id,
+                r.dir.display(),
+                r.dialect.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Plan(format!(
+        "these revisions have no {dialect} SQL (no up.{dialect}.sql beside up.sql): {}\n  \
+         hint: add up.{dialect}.sql and down.{dialect}.sql to each, or run them against the \
+         dialect they were written for",
+        foreign.join(", ")
+    )))
 }
 
 /// Writes the revision folder (slug from the message, timestamp now in UTC) and returns the

@@ -31,6 +31,10 @@ use crate::sql::IdentQuote;
 pub struct Mysql;
 
 impl Dialect for Mysql {
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
     fn name(&self) -> &'static str {
         "mysql"
     }
