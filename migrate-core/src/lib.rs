@@ -32,6 +32,6 @@ pub mod __private {
     };
     pub use crate::schema::{ColumnType, FkAction};
     pub use crate::types::{custom, DecimalColumn, SqlMapped, StringColumn};
-    pub use inventory;
     pub use core::option::Option::{None, Some};
+    pub use inventory;
 }

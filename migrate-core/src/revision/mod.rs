@@ -10,7 +10,8 @@ mod graph;
 mod target;
 
 pub use files::{
-    checksum_sql, new_revision_id, require_sql_for, write_revision, NewRevision, Revision, RevisionWriter, DIALECTS,
+    checksum_sql, new_revision_id, require_sql_for, write_revision, NewRevision, Revision,
+    RevisionWriter, DIALECTS,
 };
 pub use graph::Graph;
 
