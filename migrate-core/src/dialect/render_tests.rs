@@ -1,9 +1,10 @@
-//! Snapshots of the SQL the server dialects render for every kind of operation, up and
-//! down. The fixtures are shared so that the PostgreSQL and MySQL snapshots of one case
-//! describe the same change and can be read side by side.
+//! Snapshots of the SQL every dialect renders for every kind of operation, up and down. The
+//! fixtures are shared so that the SQLite, PostgreSQL and MySQL snapshots of one case describe
+//! the same change and can be read side by side.
 
 use super::mysql::Mysql;
 use super::postgres::Postgres;
+use super::sqlite::Sqlite;
 use super::Dialect;
 use crate::diff::{diff, reverse_plan};
 use crate::schema::{
@@ -106,7 +107,7 @@ fn up_and_down(dialect: &dyn Dialect, before: &Schema, change: &dyn Fn(&mut Sche
 
 /// One snapshot per dialect, named `<dialect>_<case>`.
 fn snapshot_each(case: &str, before: &Schema, change: &dyn Fn(&mut Schema)) {
-    let dialects: [&dyn Dialect; 2] = [&Postgres, &Mysql];
+    let dialects: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
     for dialect in dialects {
         insta::assert_snapshot!(
             format!("{}_{case}", dialect.name()),
