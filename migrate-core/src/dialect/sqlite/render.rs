@@ -174,4 +174,3 @@ fn rebuild(dialect: &Sqlite, old: &Table, new: &Table) -> Vec<String> {
     );
     statements
 }
-
