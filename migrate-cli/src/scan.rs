@@ -34,7 +34,7 @@ pub fn unregistered(workspace: &Workspace, registry: Option<&Registry>) -> Vec<F
         .unwrap_or_default();
     let mut missing = Vec::new();
     for member in &workspace.members {
-        for found in scan_member(member) {
+        for found in scan_member(member).models {
             let file = canonical(&found.file);
             if !registered
                 .iter()
@@ -78,23 +78,38 @@ fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }
 
+/// What the sources of a member's library hold.
+#[derive(Debug, Default)]
+pub struct MemberScan {
+    pub models: Vec<FoundModel>,
+    /// Some file could not be read or parsed, so models may be missing from `models`.
+    pub incomplete: bool,
+}
+
+impl MemberScan {
+    /// Whether the crate may define models: it has some, or a file could not be read (the
+    /// compiler, not this scan, should then have its say).
+    pub fn may_define_models(&self) -> bool {
+        self.incomplete || !self.models.is_empty()
+    }
+}
+
 /// The models defined in a member's library sources.
-pub fn scan_member(member: &Member) -> Vec<FoundModel> {
+pub fn scan_member(member: &Member) -> MemberScan {
     let mut files = Vec::new();
     collect_rs_files(&member.src_dir, &mut files);
     files.sort();
-    let mut found = Vec::new();
+    let mut scan = MemberScan::default();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        // A file that does not parse is the compiler's to report, not this check's.
-        let Ok(ast) = syn::parse_file(&text) else {
-            continue;
-        };
-        find_in_items(&ast.items, member, &file, &mut found);
+        let ast = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| syn::parse_file(&text).ok());
+        match ast {
+            Some(ast) => find_in_items(&ast.items, member, &file, &mut scan.models),
+            None => scan.incomplete = true,
+        }
     }
-    found
+    scan
 }
 
 fn collect_rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -12,6 +12,9 @@ use crate::workspace::{Member, Workspace};
 
 const SHIM_NAME: &str = "migrate-shim";
 
+/// Tells the generated binary where the workspace is, to print paths relative to it.
+pub const WORKSPACE_ROOT_ENV: &str = "MIGRATE_WORKSPACE_ROOT";
+
 /// Builds the shim for `workspace` and runs `args` (without the program name) in it;
 /// returns its exit code.
 pub fn build_and_run(
@@ -68,6 +71,7 @@ pub fn build_and_run(
         .join(format!("{SHIM_NAME}{}", std::env::consts::EXE_SUFFIX));
     let status = Command::new(&binary)
         .args(args)
+        .env(WORKSPACE_ROOT_ENV, &workspace.root)
         .status()
         .map_err(|e| CliError::Refused(format!("cannot run {}: {e}", binary.display())))?;
     Ok(status.code().unwrap_or(exit::ERROR))

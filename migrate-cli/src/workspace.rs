@@ -158,13 +158,15 @@ impl Workspace {
     }
 
     /// The members whose models the stock binary links: those named in the config, else
-    /// every member library that depends on migrate-core and has a `#[derive(Model)]`.
+    /// every member library that depends on migrate-core and has a `#[derive(Model)]` (or
+    /// sources that do not parse: leaving such a crate out would hide its models, so it is
+    /// linked and cargo reports the error).
     pub fn model_crates(&self, configured: Option<&[String]>) -> Result<Vec<&Member>, CliError> {
         match configured {
             None => Ok(self
                 .members
                 .iter()
-                .filter(|m| m.uses_core && !crate::scan::scan_member(m).is_empty())
+                .filter(|m| m.uses_core && crate::scan::scan_member(m).may_define_models())
                 .collect()),
             Some(names) => names
                 .iter()

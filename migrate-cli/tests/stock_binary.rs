@@ -83,6 +83,15 @@ fn stock(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Replaces the last `from` in the file with `to`; returns the original text.
+fn text_with(path: &Path, from: &str, to: &str) -> String {
+    let original = std::fs::read_to_string(path).unwrap();
+    let at = original.rfind(from).unwrap();
+    let changed = format!("{}{to}{}", &original[..at], &original[at + from.len()..]);
+    std::fs::write(path, changed).unwrap();
+    original
+}
+
 fn tables(out: &Output) -> Vec<String> {
     assert!(out.status.success(), "{out:?}");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -101,6 +110,14 @@ fn the_stock_binary_links_every_model_crate_and_sees_new_models() {
     let ws = workspace();
     let out = stock(ws.path(), &["models", "--format", "json"]);
     assert_eq!(tables(&out), ["invoices", "users"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["file"].as_str().unwrap())
+        .collect();
+    assert!(files.contains(&"billing/src/invoices.rs"), "{files:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("linking the model crates accounts, billing"),
@@ -125,6 +142,23 @@ fn the_stock_binary_links_every_model_crate_and_sees_new_models() {
         !stderr.contains("Compiling accounts"),
         "only the changed crate rebuilds: {stderr}"
     );
+
+    // A compile error in a model is shown as cargo shows it, and nothing runs.
+    let broken = text_with(
+        &invoices,
+        "pub id: i64,\n}\n",
+        "pub id: i64,\n    oops\n}\n",
+    );
+    let out = stock(ws.path(), &["models"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("billing/src/invoices.rs"), "{stderr}");
+    assert!(
+        stderr.contains("the model crates did not build"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+    std::fs::write(&invoices, broken).unwrap();
 
     // Autogenerate through the stock binary, from a member's directory.
     let member = ws.path().join("accounts");

@@ -40,7 +40,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
                     serde_json::json!({
                         "struct": m.struct_name,
                         "module": m.location.module_path,
-                        "file": m.location.file,
+                        "file": source_file(m.location.file),
                         "line": m.location.line,
                         "table": m.table,
                         "sql_types": sql_types,
@@ -57,7 +57,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
                     "{} {} {}",
                     ctx.style.strong(&model.table.name),
                     model.struct_name,
-                    ctx.style.dim(&format!("({})", model.location))
+                    ctx.style.dim(&format!(
+                        "({}:{})",
+                        source_file(model.location.file),
+                        model.location.line
+                    ))
                 );
                 ctx.print(&header)?;
                 for line in describe(&model.table, &dialects) {
@@ -124,4 +128,17 @@ fn describe(table: &Table, dialects: &[&'static dyn Dialect]) -> Vec<String> {
         lines.push(format!("check {} ({})", check.name, check.expr));
     }
     lines
+}
+
+/// A model's file as the workspace names it. Built by the stock binary, the model crates are
+/// dependencies of the generated crate, so the compiler records absolute paths; the stock
+/// binary passes the workspace root along to shorten them again.
+fn source_file(file: &str) -> String {
+    let root = std::env::var_os(crate::shim::WORKSPACE_ROOT_ENV).map(std::path::PathBuf::from);
+    let path = std::path::Path::new(file);
+    root.as_deref()
+        .and_then(|root| path.strip_prefix(root).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
