@@ -214,6 +214,111 @@ pub trait Dialect: Sync + std::fmt::Debug {
         .raw(")");
         w.finish()
     }
+
+    /// `ALTER TABLE "table"`, to be continued.
+    fn alter_table(&self, table: &str) -> SqlWriter {
+        let mut w = self.writer();
+        w.raw("ALTER TABLE ").ident(table);
+        w
+    }
+
+    /// The statements that change a column in place, from `from` to `to`.
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String>;
+
+    /// Rows holding NULL take the default before a column becomes NOT NULL.
+    fn fill_nulls(&self, table: &str, column: &str, default: &DefaultValue) -> String {
+        let mut w = self.writer();
+        w.raw("UPDATE ")
+            .ident(table)
+            .raw(" SET ")
+            .ident(column)
+            .raw(" = ")
+            .raw(&self.default_sql(default))
+            .raw(" WHERE ")
+            .ident(column)
+            .raw(" IS NULL");
+        w.finish()
+    }
+
+    fn drop_index(&self, _table: &str, name: &str) -> String {
+        let mut w = self.writer();
+        w.raw("DROP INDEX ").ident(name);
+        w.finish()
+    }
+
+    fn drop_foreign_key(&self, table: &str, name: &str) -> String {
+        let mut w = self.alter_table(table);
+        w.raw(" DROP CONSTRAINT ").ident(name);
+        w.finish()
+    }
+
+    /// The in-place statements for one operation, assembled from the answers above. A
+    /// dialect's `render` calls it for every operation it has nothing special to do for.
+    fn in_place_statements(&self, op: &Op) -> Vec<String> {
+        let one = |w: SqlWriter| vec![w.finish()];
+        match op {
+            Op::CreateTable { table } => std::iter::once(self.create_table(table))
+                .chain(
+                    table
+                        .indexes
+                        .iter()
+                        .map(|index| self.create_index(&table.name, index)),
+                )
+                .collect(),
+            Op::DropTable { table } => {
+                let mut w = self.writer();
+                w.raw("DROP TABLE ").ident(&table.name);
+                one(w)
+            }
+            Op::RenameTable { from, to } => {
+                let mut w = self.alter_table(from);
+                w.raw(" RENAME TO ").ident(to);
+                one(w)
+            }
+            Op::AddColumn { table, column } => {
+                let mut w = self.alter_table(table);
+                w.raw(" ADD COLUMN ")
+                    .raw(&self.column_definition(column, false));
+                one(w)
+            }
+            Op::DropColumn { table, column } => {
+                let mut w = self.alter_table(table);
+                w.raw(" DROP COLUMN ").ident(&column.name);
+                one(w)
+            }
+            Op::RenameColumn { table, from, to } => {
+                let mut w = self.alter_table(table);
+                w.raw(" RENAME COLUMN ").ident(from).raw(" TO ").ident(to);
+                one(w)
+            }
+            Op::AlterColumn { table, from, to } => self.alter_column(table, from, to),
+            Op::AddIndex { table, index } => vec![self.create_index(table, index)],
+            Op::DropIndex { table, index } => vec![self.drop_index(table, &index.name)],
+            Op::AddForeignKey { table, foreign_key } => {
+                let mut w = self.alter_table(table);
+                w.raw(" ADD ").raw(&self.foreign_key_clause(foreign_key));
+                one(w)
+            }
+            Op::DropForeignKey { table, foreign_key } => {
+                vec![self.drop_foreign_key(table, &foreign_key.name)]
+            }
+            Op::AddCheck { table, check } => {
+                let mut w = self.alter_table(table);
+                w.raw(" ADD CONSTRAINT ")
+                    .ident(&check.name)
+                    .raw(" CHECK (")
+                    .raw(&check.expr)
+                    .raw(")");
+                one(w)
+            }
+            Op::DropCheck { table, check } => {
+                // DROP CONSTRAINT rather than DROP CHECK: MariaDB knows only the former.
+                let mut w = self.alter_table(table);
+                w.raw(" DROP CONSTRAINT ").ident(&check.name);
+                one(w)
+            }
+        }
+    }
 }
 
 /// Every dialect this build can render. Rendering needs no driver, so PostgreSQL and MySQL

@@ -75,6 +75,23 @@ impl Dialect for Mysql {
         render::render(self, ops, before)
     }
 
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
+        render::alter_column(self, table, from, to)
+    }
+
+    /// Index names are per table here, so the table must be named.
+    fn drop_index(&self, table: &str, name: &str) -> String {
+        let mut w = self.writer();
+        w.raw("DROP INDEX ").ident(name).raw(" ON ").ident(table);
+        w.finish()
+    }
+
+    fn drop_foreign_key(&self, table: &str, name: &str) -> String {
+        let mut w = self.alter_table(table);
+        w.raw(" DROP FOREIGN KEY ").ident(name);
+        w.finish()
+    }
+
     fn now_text_sql(&self) -> &'static str {
         // %f is microseconds; the runner's format has milliseconds.
         "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')"

@@ -6,7 +6,6 @@ use super::Mysql;
 use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
 use crate::schema::{Column, ForeignKey, Schema, Table};
-use crate::sql::SqlWriter;
 
 pub(super) fn render(dialect: &Mysql, ops: &[Op], before: &Schema) -> Vec<String> {
     // The schema as each operation finds it: dropping a foreign key depends on which
@@ -20,61 +19,10 @@ pub(super) fn render(dialect: &Mysql, ops: &[Op], before: &Schema) -> Vec<String
     out
 }
 
-fn alter_table(dialect: &Mysql, table: &str) -> SqlWriter {
-    let mut w = dialect.writer();
-    w.raw("ALTER TABLE ").ident(table);
-    w
-}
-
 fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
-    let one = |w: SqlWriter| vec![w.finish()];
     match op {
-        Op::CreateTable { table } => {
-            let mut out = vec![dialect.create_table(table)];
-            out.extend(
-                table
-                    .indexes
-                    .iter()
-                    .map(|index| dialect.create_index(&table.name, index)),
-            );
-            out
-        }
-        Op::DropTable { table } => {
-            let mut w = dialect.writer();
-            w.raw("DROP TABLE ").ident(&table.name);
-            one(w)
-        }
-        Op::RenameTable { from, to } => {
-            let mut w = alter_table(dialect, from);
-            w.raw(" RENAME TO ").ident(to);
-            one(w)
-        }
-        Op::AddColumn { table, column } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD COLUMN ")
-                .raw(&dialect.column_definition(column, false));
-            one(w)
-        }
-        Op::DropColumn { table, column } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" DROP COLUMN ").ident(&column.name);
-            one(w)
-        }
-        Op::RenameColumn { table, from, to } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" RENAME COLUMN ").ident(from).raw(" TO ").ident(to);
-            one(w)
-        }
-        Op::AlterColumn { table, from, to } => alter_column(dialect, table, from, to),
-        Op::AddIndex { table, index } => vec![dialect.create_index(table, index)],
         Op::DropIndex { table, index } => {
-            // Index names are per table here, so the table must be named.
-            let mut w = dialect.writer();
-            w.raw("DROP INDEX ")
-                .ident(&index.name)
-                .raw(" ON ")
-                .ident(table);
-            let drop = w.finish();
+            let drop = dialect.drop_index(table, &index.name);
             // MySQL refuses to drop the last index a foreign key can use. Such keys are
             // dropped first and added back after, when MySQL gives them an index of their
             // own again (one it drops by itself once a covering index is added).
@@ -89,28 +37,22 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
                 .filter(|fk| has_index_for(before, fk) && !has_index_for(&after, fk))
                 .collect();
             let mut out = Vec::with_capacity(stranded.len() * 2 + 1);
-            for fk in &stranded {
-                let mut w = alter_table(dialect, table);
-                w.raw(" DROP FOREIGN KEY ").ident(&fk.name);
-                out.push(w.finish());
-            }
+            out.extend(
+                stranded
+                    .iter()
+                    .map(|fk| dialect.drop_foreign_key(table, &fk.name)),
+            );
             out.push(drop);
-            for fk in &stranded {
-                let mut w = alter_table(dialect, table);
-                w.raw(" ADD ").raw(&dialect.foreign_key_clause(fk));
-                out.push(w.finish());
+            for fk in stranded {
+                out.extend(dialect.in_place_statements(&Op::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: fk.clone(),
+                }));
             }
             out
         }
-        Op::AddForeignKey { table, foreign_key } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD ").raw(&dialect.foreign_key_clause(foreign_key));
-            one(w)
-        }
         Op::DropForeignKey { table, foreign_key } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" DROP FOREIGN KEY ").ident(&foreign_key.name);
-            let mut out = vec![w.finish()];
+            let mut out = vec![dialect.drop_foreign_key(table, &foreign_key.name)];
             // Without an index of its own to use, MySQL made one under the key's name when
             // the key was added, and it outlives the key. The introspection hides it while
             // the key exists; once the key is gone it would show up as an unexplained index.
@@ -118,31 +60,11 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
                 .table(table)
                 .is_some_and(|t| has_index_for(t, foreign_key))
             {
-                let mut w = dialect.writer();
-                w.raw("DROP INDEX ")
-                    .ident(&foreign_key.name)
-                    .raw(" ON ")
-                    .ident(table);
-                out.push(w.finish());
+                out.push(dialect.drop_index(table, &foreign_key.name));
             }
             out
         }
-        Op::AddCheck { table, check } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD CONSTRAINT ")
-                .ident(&check.name)
-                .raw(" CHECK (")
-                .raw(&check.expr)
-                .raw(")");
-            one(w)
-        }
-        Op::DropCheck { table, check } => {
-            // DROP CONSTRAINT rather than DROP CHECK: MariaDB knows only the former,
-            // MySQL (8.0.19+) both.
-            let mut w = alter_table(dialect, table);
-            w.raw(" DROP CONSTRAINT ").ident(&check.name);
-            one(w)
-        }
+        other => dialect.in_place_statements(other),
     }
 }
 
@@ -156,24 +78,20 @@ pub(super) fn has_index_for(table: &Table, foreign_key: &ForeignKey) -> bool {
 /// `MODIFY COLUMN` restates the whole column, so one statement covers type, nullability,
 /// default and `AUTO_INCREMENT` together. Rows holding NULL take the new default first when
 /// the column becomes NOT NULL, as the SQLite rebuild does.
-fn alter_column(dialect: &Mysql, table: &str, from: &Column, to: &Column) -> Vec<String> {
+pub(super) fn alter_column(
+    dialect: &Mysql,
+    table: &str,
+    from: &Column,
+    to: &Column,
+) -> Vec<String> {
     let mut out = Vec::new();
     if from.nullable && !to.nullable {
         if let Some(default) = &to.default {
-            let mut w = dialect.writer();
-            w.raw("UPDATE ")
-                .ident(table)
-                .raw(" SET ")
-                .ident(&to.name)
-                .raw(" = ")
-                .raw(&dialect.default_sql(default))
-                .raw(" WHERE ")
-                .ident(&to.name)
-                .raw(" IS NULL");
-            out.push(w.finish());
+            // Rows holding NULL take the default, as the SQLite rebuild does.
+            out.push(dialect.fill_nulls(table, &to.name, default));
         }
     }
-    let mut w = alter_table(dialect, table);
+    let mut w = dialect.alter_table(table);
     w.raw(" MODIFY COLUMN ")
         .raw(&dialect.column_definition(to, false));
     out.push(w.finish());

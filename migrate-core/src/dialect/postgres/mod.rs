@@ -61,8 +61,12 @@ impl Dialect for Postgres {
         normalize::normalize_table(table);
     }
 
-    fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
-        render::render(self, ops, before)
+    fn render(&self, ops: &[Op], _before: &Schema) -> Vec<String> {
+        render::render(self, ops)
+    }
+
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
+        render::alter_column(self, table, from, to)
     }
 
     fn now_text_sql(&self) -> &'static str {

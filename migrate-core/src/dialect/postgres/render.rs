@@ -4,100 +4,25 @@
 use super::Postgres;
 use crate::dialect::Dialect;
 use crate::diff::Op;
-use crate::schema::{Column, Schema};
-use crate::sql::SqlWriter;
+use crate::schema::Column;
 
-pub(super) fn render(dialect: &Postgres, ops: &[Op], _before: &Schema) -> Vec<String> {
-    ops.iter().flat_map(|op| render_op(dialect, op)).collect()
-}
-
-fn alter_table(dialect: &Postgres, table: &str) -> SqlWriter {
-    let mut w = dialect.writer();
-    w.raw("ALTER TABLE ").ident(table);
-    w
-}
-
-fn render_op(dialect: &Postgres, op: &Op) -> Vec<String> {
-    match op {
-        Op::CreateTable { table } => {
-            let mut out = vec![dialect.create_table(table)];
-            out.extend(
-                table
-                    .indexes
-                    .iter()
-                    .map(|index| dialect.create_index(&table.name, index)),
-            );
-            out
-        }
-        Op::DropTable { table } => {
-            let mut w = dialect.writer();
-            w.raw("DROP TABLE ").ident(&table.name);
-            vec![w.finish()]
-        }
-        Op::RenameTable { from, to } => {
-            let mut w = alter_table(dialect, from);
-            w.raw(" RENAME TO ").ident(to);
-            vec![w.finish()]
-        }
-        Op::AddColumn { table, column } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD COLUMN ")
-                .raw(&dialect.column_definition(column, false));
-            vec![w.finish()]
-        }
-        Op::DropColumn { table, column } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" DROP COLUMN ").ident(&column.name);
-            vec![w.finish()]
-        }
-        Op::RenameColumn { table, from, to } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" RENAME COLUMN ").ident(from).raw(" TO ").ident(to);
-            vec![w.finish()]
-        }
-        Op::AlterColumn { table, from, to } => alter_column(dialect, table, from, to),
-        Op::AddIndex { table, index } => vec![dialect.create_index(table, index)],
-        Op::DropIndex { index, .. } => {
-            // Index names are unique per schema, so the table is not named.
-            let mut w = dialect.writer();
-            w.raw("DROP INDEX ").ident(&index.name);
-            vec![w.finish()]
-        }
-        Op::AddForeignKey { table, foreign_key } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD ").raw(&dialect.foreign_key_clause(foreign_key));
-            vec![w.finish()]
-        }
-        Op::DropForeignKey {
-            table,
-            foreign_key: crate::schema::ForeignKey { name, .. },
-        }
-        | Op::DropCheck {
-            table,
-            check: crate::schema::Check { name, .. },
-        } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" DROP CONSTRAINT ").ident(name);
-            vec![w.finish()]
-        }
-        Op::AddCheck { table, check } => {
-            let mut w = alter_table(dialect, table);
-            w.raw(" ADD CONSTRAINT ")
-                .ident(&check.name)
-                .raw(" CHECK (")
-                .raw(&check.expr)
-                .raw(")");
-            vec![w.finish()]
-        }
-    }
+pub(super) fn render(dialect: &Postgres, ops: &[Op]) -> Vec<String> {
+    ops.iter()
+        .flat_map(|op| dialect.in_place_statements(op))
+        .collect()
 }
 
 /// One statement per changed attribute, in an order that cannot trip over itself: the old
 /// identity and default go before the type changes (they may not fit the new type), the new
 /// default comes before NOT NULL (rows holding NULL take it first), the new identity last.
-fn alter_column(dialect: &Postgres, table: &str, from: &Column, to: &Column) -> Vec<String> {
+pub(super) fn alter_column(
+    dialect: &Postgres,
+    table: &str,
+    from: &Column,
+    to: &Column,
+) -> Vec<String> {
     let alter = || {
-        let mut w = alter_table(dialect, table);
+        let mut w = dialect.alter_table(table);
         w.raw(" ALTER COLUMN ").ident(&to.name);
         w
     };
@@ -139,17 +64,7 @@ fn alter_column(dialect: &Postgres, table: &str, from: &Column, to: &Column) -> 
         } else {
             if let Some(default) = &to.default {
                 // Rows holding NULL take the default, as the SQLite rebuild does.
-                let mut w = dialect.writer();
-                w.raw("UPDATE ")
-                    .ident(table)
-                    .raw(" SET ")
-                    .ident(&to.name)
-                    .raw(" = ")
-                    .raw(&dialect.default_sql(default))
-                    .raw(" WHERE ")
-                    .ident(&to.name)
-                    .raw(" IS NULL");
-                out.push(w.finish());
+                out.push(dialect.fill_nulls(table, &to.name, default));
             }
             let mut w = alter();
             w.raw(" SET NOT NULL");

@@ -57,6 +57,12 @@ impl Dialect for Sqlite {
         render::render(self, ops, before)
     }
 
+    /// Nothing changes a column in place on SQLite: `render` rebuilds the table instead and
+    /// never asks for this.
+    fn alter_column(&self, _table: &str, _from: &Column, _to: &Column) -> Vec<String> {
+        Vec::new()
+    }
+
     fn offline_prelude(&self) -> Vec<String> {
         // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
         vec!["PRAGMA foreign_keys = OFF".to_owned()]

@@ -48,7 +48,7 @@ pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<Strin
             }
         } else {
             flush(dialect, &mut pending, &state, &mut statements);
-            statements.extend(render_in_place(dialect, op));
+            statements.extend(dialect.in_place_statements(op));
         }
         apply(&mut state, op);
     }
@@ -63,56 +63,6 @@ fn flush(dialect: &Sqlite, pending: &mut Option<Table>, state: &Schema, out: &mu
     if let Some(new) = state.table(&old.name) {
         out.extend(rebuild(dialect, &old, new));
     }
-}
-
-fn render_in_place(dialect: &Sqlite, op: &Op) -> Vec<String> {
-    let mut w = dialect.writer();
-    match op {
-        Op::CreateTable { table } => {
-            let mut out = vec![dialect.create_table(table)];
-            out.extend(
-                table
-                    .indexes
-                    .iter()
-                    .map(|index| dialect.create_index(&table.name, index)),
-            );
-            return out;
-        }
-        Op::DropTable { table } => {
-            w.raw("DROP TABLE ").ident(&table.name);
-        }
-        Op::RenameTable { from, to } => {
-            w.raw("ALTER TABLE ")
-                .ident(from)
-                .raw(" RENAME TO ")
-                .ident(to);
-        }
-        Op::RenameColumn { table, from, to } => {
-            w.raw("ALTER TABLE ")
-                .ident(table)
-                .raw(" RENAME COLUMN ")
-                .ident(from)
-                .raw(" TO ")
-                .ident(to);
-        }
-        Op::AddColumn { table, column } => {
-            w.raw("ALTER TABLE ")
-                .ident(table)
-                .raw(" ADD COLUMN ")
-                .raw(&dialect.column_definition(column, false));
-        }
-        Op::AddIndex { table, index } => return vec![dialect.create_index(table, index)],
-        Op::DropIndex { index, .. } => {
-            w.raw("DROP INDEX ").ident(&index.name);
-        }
-        Op::DropColumn { .. }
-        | Op::AlterColumn { .. }
-        | Op::AddForeignKey { .. }
-        | Op::DropForeignKey { .. }
-        | Op::AddCheck { .. }
-        | Op::DropCheck { .. } => return vec![],
-    }
-    vec![w.finish()]
 }
 
 /// The rebuild from `old` to `new` (same name), keeping every row.
