@@ -185,6 +185,20 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table with nothing in it yet, as introspection starts one.
+    pub fn new(name: impl Into<String>) -> Table {
+        Table {
+            name: name.into(),
+            columns: vec![],
+            primary_key: vec![],
+            indexes: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+            renamed_from: None,
+            comment: None,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -7,6 +7,8 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+mod catalog;
 mod shared;
 
 #[cfg(test)]

@@ -3,28 +3,23 @@
 //! table. MySQL and MariaDB differ in how they report defaults, checks and JSON columns;
 //! `VERSION()` tells which one answers.
 
-use std::collections::BTreeMap;
-
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::MysqlConnection;
 
 use super::normalize::{parse_default, parse_type};
 use super::Mysql;
+use crate::dialect::catalog::{
+    attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
+};
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, ColumnType, FkAction, ForeignKey, Index, Schema, Table};
+use crate::schema::{Check, Column, ColumnType, FkAction, Schema};
 
 #[derive(QueryableByName)]
 struct VersionRow {
     #[diesel(sql_type = Text)]
     version: String,
-}
-
-#[derive(QueryableByName)]
-struct TableRow {
-    #[diesel(sql_type = Text)]
-    name: String,
 }
 
 #[derive(QueryableByName)]
@@ -57,24 +52,6 @@ struct IndexRow {
     /// The prefix length of a key part that indexes only the start of a column.
     #[diesel(sql_type = Nullable<BigInt>)]
     sub_part: Option<i64>,
-}
-
-#[derive(QueryableByName)]
-struct ForeignKeyRow {
-    #[diesel(sql_type = Text)]
-    table_name: String,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    ref_table: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    ref_column: String,
-    #[diesel(sql_type = Text)]
-    on_delete: String,
-    #[diesel(sql_type = Text)]
-    on_update: String,
 }
 
 #[derive(QueryableByName)]
@@ -176,22 +153,7 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
         )?
     };
 
-    let mut by_name: BTreeMap<String, Table> = tables
-        .into_iter()
-        .map(|row| {
-            let table = Table {
-                name: row.name.clone(),
-                columns: vec![],
-                primary_key: vec![],
-                indexes: vec![],
-                foreign_keys: vec![],
-                checks: vec![],
-                renamed_from: None,
-                comment: None,
-            };
-            (row.name, table)
-        })
-        .collect();
+    let mut by_name = tables_by_name(tables);
 
     // MariaDB's JSON is LONGTEXT plus a column check `json_valid(col)` named after the
     // column: together they are the JSON type, and the check is not the model's.
@@ -229,47 +191,17 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
         });
     }
 
-    let mut grouped: BTreeMap<(String, String), (Index, bool)> = BTreeMap::new();
-    for row in indexes {
-        let entry = grouped
-            .entry((row.table_name.clone(), row.index_name.clone()))
-            .or_insert_with(|| {
-                (
-                    Index {
-                        name: row.index_name.clone(),
-                        columns: vec![],
-                        unique: row.non_unique == 0,
-                    },
-                    true,
-                )
-            });
-        match row.column_name {
-            Some(column) if row.sub_part.is_none() => entry.0.columns.push(column),
-            // Functional and prefix key parts cannot be described by the neutral schema.
-            _ => entry.1 = false,
-        }
-    }
+    let grouped = group_indexes(indexes.into_iter().map(|row| IndexPart {
+        table: row.table_name,
+        index: row.index_name,
+        unique: row.non_unique == 0,
+        // Functional and prefix key parts cannot be described by the neutral schema.
+        column: row.column_name.filter(|_| row.sub_part.is_none()),
+    }));
 
-    let mut fk_groups: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
-    for row in foreign_keys {
-        let entry = fk_groups
-            .entry((row.table_name.clone(), row.name.clone()))
-            .or_insert_with(|| ForeignKey {
-                name: row.name.clone(),
-                columns: vec![],
-                ref_table: row.ref_table.clone(),
-                ref_columns: vec![],
-                on_delete: FkAction::parse(&row.on_delete).unwrap_or_default(),
-                on_update: FkAction::parse(&row.on_update).unwrap_or_default(),
-            });
-        entry.columns.push(row.column_name);
-        entry.ref_columns.push(row.ref_column);
-    }
-    for ((table_name, _), fk) in fk_groups {
-        if let Some(table) = by_name.get_mut(&table_name) {
-            table.foreign_keys.push(fk);
-        }
-    }
+    attach_foreign_keys(&mut by_name, foreign_keys, |rule| {
+        FkAction::parse(rule).unwrap_or_default()
+    });
 
     for ((table_name, index_name), (index, plain)) in grouped {
         let Some(table) = by_name.get_mut(&table_name) else {

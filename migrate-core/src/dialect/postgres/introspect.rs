@@ -3,26 +3,21 @@
 //! never one per table. `pg_catalog` rather than `information_schema` because only it has
 //! index definitions, and it answers with one plan instead of layers of views.
 
-use std::collections::BTreeMap;
-
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use diesel::PgConnection;
 
 use super::normalize::{is_null_default, parse_default, parse_type};
+use crate::dialect::catalog::{
+    attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
+};
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, FkAction, ForeignKey, Index, Schema, Table};
+use crate::schema::{Check, Column, FkAction, Schema};
 
 /// The user tables of the current schema, without this tool's version table ($1) and
 /// diesel's. Partitions are left out: their parent is the table the models describe.
 const USER_TABLES: &str = "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
      AND NOT c.relispartition AND c.relname <> $1 AND c.relname <> '__diesel_schema_migrations'";
-
-#[derive(QueryableByName)]
-struct TableRow {
-    #[diesel(sql_type = Text)]
-    name: String,
-}
 
 #[derive(QueryableByName)]
 struct ColumnRow {
@@ -61,24 +56,6 @@ struct IndexRow {
     is_plain: bool,
     #[diesel(sql_type = Nullable<Text>)]
     column_name: Option<String>,
-}
-
-#[derive(QueryableByName)]
-struct ForeignKeyRow {
-    #[diesel(sql_type = Text)]
-    table_name: String,
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    ref_table: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    ref_column: String,
-    #[diesel(sql_type = Text)]
-    on_delete: String,
-    #[diesel(sql_type = Text)]
-    on_update: String,
 }
 
 #[derive(QueryableByName)]
@@ -200,22 +177,7 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         "check constraints",
     )?;
 
-    let mut by_name: BTreeMap<String, Table> = tables
-        .into_iter()
-        .map(|row| {
-            let table = Table {
-                name: row.name.clone(),
-                columns: vec![],
-                primary_key: vec![],
-                indexes: vec![],
-                foreign_keys: vec![],
-                checks: vec![],
-                renamed_from: None,
-                comment: None,
-            };
-            (row.name, table)
-        })
-        .collect();
+    let mut by_name = tables_by_name(tables);
 
     for row in columns {
         let Some(table) = by_name.get_mut(&row.table_name) else {
@@ -263,26 +225,13 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         }
     }
 
-    let mut grouped: BTreeMap<(String, String), (Index, bool)> = BTreeMap::new();
-    for row in indexes {
-        let entry = grouped
-            .entry((row.table_name.clone(), row.index_name.clone()))
-            .or_insert_with(|| {
-                (
-                    Index {
-                        name: row.index_name.clone(),
-                        columns: vec![],
-                        unique: row.is_unique,
-                    },
-                    row.is_plain,
-                )
-            });
-        match row.column_name {
-            Some(column) => entry.0.columns.push(column),
-            // An expression part (attnum 0).
-            None => entry.1 = false,
-        }
-    }
+    let grouped = group_indexes(indexes.into_iter().map(|row| IndexPart {
+        table: row.table_name,
+        index: row.index_name,
+        unique: row.is_unique,
+        // attnum 0, an expression, has no column; a partial index is not plain either.
+        column: row.column_name.filter(|_| row.is_plain),
+    }));
     for ((table_name, _), (index, plain)) in grouped {
         // Expression and partial indexes are left out rather than misread: the differ
         // would otherwise drop them, and the models cannot declare them anyway.
@@ -294,26 +243,7 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         }
     }
 
-    let mut fk_groups: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
-    for row in foreign_keys {
-        let entry = fk_groups
-            .entry((row.table_name.clone(), row.name.clone()))
-            .or_insert_with(|| ForeignKey {
-                name: row.name.clone(),
-                columns: vec![],
-                ref_table: row.ref_table.clone(),
-                ref_columns: vec![],
-                on_delete: action(&row.on_delete),
-                on_update: action(&row.on_update),
-            });
-        entry.columns.push(row.column_name);
-        entry.ref_columns.push(row.ref_column);
-    }
-    for ((table_name, _), fk) in fk_groups {
-        if let Some(table) = by_name.get_mut(&table_name) {
-            table.foreign_keys.push(fk);
-        }
-    }
+    attach_foreign_keys(&mut by_name, foreign_keys, action);
 
     for row in checks {
         if let Some(table) = by_name.get_mut(&row.table_name) {

@@ -121,14 +121,8 @@ pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Sc
                 .map(|sql| parse_checks(&row.name, sql))
                 .unwrap_or_default();
             let table = Table {
-                name: row.name.clone(),
-                columns: vec![],
-                primary_key: vec![],
-                indexes: vec![],
-                foreign_keys: vec![],
                 checks,
-                renamed_from: None,
-                comment: None,
+                ..Table::new(row.name.clone())
             };
             (row.name, table)
         })

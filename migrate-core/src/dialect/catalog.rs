@@ -1,0 +1,106 @@
+//! What the server dialects' introspection shares: the rows both catalogs give in the same
+//! shape, and the grouping of per-column rows into tables, indexes and foreign keys.
+
+use std::collections::BTreeMap;
+
+use diesel::sql_types::Text;
+use diesel::QueryableByName;
+
+use crate::schema::{FkAction, ForeignKey, Index, Table};
+
+#[derive(QueryableByName)]
+pub(crate) struct TableRow {
+    #[diesel(sql_type = Text)]
+    pub name: String,
+}
+
+/// The tables of the schema, empty, by name.
+pub(crate) fn tables_by_name(rows: Vec<TableRow>) -> BTreeMap<String, Table> {
+    rows.into_iter()
+        .map(|row| (row.name.clone(), Table::new(row.name)))
+        .collect()
+}
+
+/// One column of a foreign key, as both catalogs list them (ordered by table, key, position).
+#[derive(QueryableByName)]
+pub(crate) struct ForeignKeyRow {
+    #[diesel(sql_type = Text)]
+    pub table_name: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub ref_table: String,
+    #[diesel(sql_type = Text)]
+    pub column_name: String,
+    #[diesel(sql_type = Text)]
+    pub ref_column: String,
+    #[diesel(sql_type = Text)]
+    pub on_delete: String,
+    #[diesel(sql_type = Text)]
+    pub on_update: String,
+}
+
+/// Groups the rows into foreign keys and gives each to its table; `action` reads the
+/// catalog's spelling of ON DELETE / ON UPDATE.
+pub(crate) fn attach_foreign_keys(
+    tables: &mut BTreeMap<String, Table>,
+    rows: Vec<ForeignKeyRow>,
+    action: impl Fn(&str) -> FkAction,
+) {
+    let mut grouped: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
+    for row in rows {
+        let entry = grouped
+            .entry((row.table_name, row.name.clone()))
+            .or_insert_with(|| ForeignKey {
+                name: row.name,
+                columns: vec![],
+                ref_table: row.ref_table,
+                ref_columns: vec![],
+                on_delete: action(&row.on_delete),
+                on_update: action(&row.on_update),
+            });
+        entry.columns.push(row.column_name);
+        entry.ref_columns.push(row.ref_column);
+    }
+    for ((table_name, _), fk) in grouped {
+        if let Some(table) = tables.get_mut(&table_name) {
+            table.foreign_keys.push(fk);
+        }
+    }
+}
+
+/// One key part of an index, in order.
+pub(crate) struct IndexPart {
+    pub table: String,
+    pub index: String,
+    pub unique: bool,
+    /// `None` for a part the neutral schema cannot describe (an expression, a prefix).
+    pub column: Option<String>,
+}
+
+/// The indexes the parts make up, by (table, index name), each with whether every part is a
+/// plain column.
+pub(crate) fn group_indexes(
+    parts: impl IntoIterator<Item = IndexPart>,
+) -> BTreeMap<(String, String), (Index, bool)> {
+    let mut grouped: BTreeMap<(String, String), (Index, bool)> = BTreeMap::new();
+    for part in parts {
+        let entry = grouped
+            .entry((part.table, part.index.clone()))
+            .or_insert_with(|| {
+                (
+                    Index {
+                        name: part.index,
+                        columns: vec![],
+                        unique: part.unique,
+                    },
+                    true,
+                )
+            });
+        match part.column {
+            Some(column) => entry.0.columns.push(column),
+            None => entry.1 = false,
+        }
+    }
+    grouped
+}
