@@ -344,35 +344,26 @@ fn stamp_locked(
         if purge {
             version_table::delete_all(conn, version_table)?;
         }
-        let rows = version_table::read(conn, version_table)?;
-        // A stamp is how a failed or unknown row is repaired: drop those first.
-        for row in &rows {
-            if row.state == State::Failed || graph.get(&row.revision).is_none() {
+        let wanted = if target == "base" {
+            Vec::new()
+        } else {
+            graph.upgrade_plan(&BTreeSet::new(), target)?
+        };
+        let wanted_ids: BTreeSet<&str> = wanted.iter().map(|r| r.id.as_str()).collect();
+        // Every row that is not an applied revision of the target goes: a stamp is also how a
+        // failed or unknown row is repaired.
+        let mut kept = BTreeSet::new();
+        for row in version_table::read(conn, version_table)? {
+            if row.state == State::Applied && wanted_ids.contains(row.revision.as_str()) {
+                kept.insert(row.revision);
+            } else {
                 version_table::delete(conn, version_table, &row.revision)?;
             }
         }
-        let rows = version_table::read(conn, version_table)?;
-        let applied = applied_ids(&rows);
         let dialect = conn.dialect().name();
         let mut stamped = Vec::new();
-        if target == "base" {
-            for row in &rows {
-                version_table::delete(conn, version_table, &row.revision)?;
-            }
-            return Ok(stamped);
-        }
-        let wanted: BTreeSet<String> = graph
-            .upgrade_plan(&BTreeSet::new(), target)?
-            .into_iter()
-            .map(|r| r.id.clone())
-            .collect();
-        for row in &rows {
-            if !wanted.contains(&row.revision) {
-                version_table::delete(conn, version_table, &row.revision)?;
-            }
-        }
-        for revision in graph.upgrade_plan(&BTreeSet::new(), target)? {
-            if applied.contains(&revision.id) {
+        for revision in wanted {
+            if kept.contains(&revision.id) {
                 continue;
             }
             version_table::insert(

@@ -26,11 +26,7 @@ fn offline(ctx: &mut Ctx<'_>, range: &str, direction: Direction) -> Result<i32, 
     let graph = ctx.graph()?;
     let dialect = ctx.url()?.dialect();
     let revisions = match direction {
-        Direction::Up => {
-            let (from, to) = range.split_once(':').unwrap_or(("", range));
-            let from = Some(from).filter(|f| !f.is_empty() && *f != "base");
-            graph.range(from, if to.is_empty() { "heads" } else { to })?
-        }
+        Direction::Up => graph.range_spec(range)?,
         Direction::Down => {
             let Some((from, to)) = range.split_once(':') else {
                 return Err(CliError::Refused(format!(
@@ -38,8 +34,7 @@ fn offline(ctx: &mut Ctx<'_>, range: &str, direction: Direction) -> Result<i32, 
                      without a database the starting point must be given"
                 )));
             };
-            let to = Some(to).filter(|t| !t.is_empty() && *t != "base");
-            let mut revisions = graph.range(to, from)?;
+            let mut revisions = graph.range(Some(to), from)?;
             revisions.reverse();
             revisions
         }
