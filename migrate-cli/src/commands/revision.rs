@@ -69,11 +69,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         }
         autogen::render_scripts(&comparison, dialect)
     } else {
-        let empty = autogen::Comparison {
-            live: Default::default(),
-            ops: vec![],
-        };
-        autogen::render_scripts(&empty, dialect)
+        // An empty revision for hand-written SQL.
+        (String::new(), String::new())
     };
 
     let written = write_revision(
