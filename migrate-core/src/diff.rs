@@ -492,9 +492,6 @@ fn rename_columns(table: &Table, renames: &BTreeMap<String, String>) -> Table {
 
 /// Applies an operation to a schema: what the database looks like after it ran.
 pub fn apply(schema: &mut Schema, op: &Op) {
-    let find = |schema: &mut Schema, name: &str| -> Option<usize> {
-        schema.tables.iter().position(|t| t.name == name)
-    };
     match op {
         Op::CreateTable { table } => schema.tables.push(table.clone()),
         Op::DropTable { table } => schema.tables.retain(|t| t.name != table.name),
@@ -503,7 +500,7 @@ pub fn apply(schema: &mut Schema, op: &Op) {
             *schema = rename_tables(schema, &renames);
         }
         _ => {
-            let Some(i) = find(schema, op.table()) else {
+            let Some(i) = schema.tables.iter().position(|t| t.name == op.table()) else {
                 return;
             };
             let table = &mut schema.tables[i];
