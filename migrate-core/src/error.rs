@@ -45,8 +45,25 @@ pub enum Error {
         source: diesel::ConnectionError,
     },
 
-    #[error("unsupported database URL `{0}`\n  hint: use sqlite://path, a file path, postgres://… or mysql://… (the latter two need the `postgres`/`mysql` features)")]
-    UnsupportedUrl(String),
+    #[error("unsupported database URL `{url}`\n  hint: use a file path or one of {schemes}")]
+    UnsupportedUrl { url: String, schemes: String },
+
+    #[error("invalid database URL `{url}`: {reason}\n  hint: special characters in a user name or password must be percent-encoded (`@` as %40, `:` as %3A)")]
+    InvalidUrl { url: String, reason: String },
+
+    #[error(
+        "{url} is a {backend} database, which this tool renders SQL for but does not connect to\n  \
+         hint: write the script with `upgrade --sql` and run it with the database's own client"
+    )]
+    RenderOnly { url: String, backend: &'static str },
+
+    #[error("the database reports {what} `{value}` in table `{table}`, which this tool does not know\n  hint: {hint}")]
+    UnknownCatalogValue {
+        what: String,
+        value: String,
+        table: String,
+        hint: &'static str,
+    },
 
     #[error(
         "{url} is a {backend} database, but this build was compiled without {backend} support\n  \

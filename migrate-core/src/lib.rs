@@ -9,6 +9,7 @@ pub mod db;
 pub mod dialect;
 pub mod diff;
 pub mod error;
+pub mod naming;
 pub mod offline;
 pub mod registry;
 pub mod revision;

@@ -27,8 +27,8 @@ pub fn script(
         dialect.name(),
         revisions.len()
     ));
-    for line in dialect.offline_prelude() {
-        out.push_str(&line);
+    for line in dialect.facts().offline_prelude {
+        out.push_str(line);
         out.push_str(";\n");
     }
     out.push_str(&version_table::create_sql(dialect, version_table));
@@ -46,7 +46,7 @@ pub fn script(
             revision.message.replace('\n', " ")
         ));
         // MySQL commits DDL implicitly: a BEGIN there would promise what it cannot keep.
-        let transaction = revision.run_in_transaction && dialect.transactional_ddl();
+        let transaction = revision.runs_in_transaction_on(dialect);
         if transaction {
             out.push_str("BEGIN;\n");
         }

@@ -187,16 +187,6 @@ fn ordered<'a>(a: &'a ModelDef, b: &'a ModelDef) -> (&'a ModelDef, &'a ModelDef)
     }
 }
 
-/// The naming convention for constraints and indexes the model leaves unnamed.
-pub fn default_index_name(table: &str, columns: &[&str], unique: bool) -> String {
-    let prefix = if unique { "uq" } else { "ix" };
-    format!("{prefix}_{table}_{}", columns.join("_"))
-}
-
-pub fn default_foreign_key_name(table: &str, columns: &[&str], ref_table: &str) -> String {
-    format!("fk_{table}_{}_{ref_table}", columns.join("_"))
-}
-
 fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Table, Error> {
     let mut columns = Vec::with_capacity(def.columns.len());
     for col in def.columns {
@@ -218,7 +208,7 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
             name: ix
                 .name
                 .map(str::to_owned)
-                .unwrap_or_else(|| default_index_name(def.table, ix.columns, ix.unique)),
+                .unwrap_or_else(|| crate::naming::index_name(def.table, ix.columns, ix.unique)),
             columns: ix.columns.iter().map(|c| (*c).to_owned()).collect(),
             unique: ix.unique,
         })
@@ -253,7 +243,7 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
             }
         }
         foreign_keys.push(ForeignKey {
-            name: default_foreign_key_name(def.table, fk.columns, fk.ref_table),
+            name: crate::naming::foreign_key_name(def.table, fk.columns, fk.ref_table),
             columns: fk.columns.iter().map(|c| (*c).to_owned()).collect(),
             ref_table: fk.ref_table.to_owned(),
             ref_columns: ref_columns.iter().map(|c| (*c).to_owned()).collect(),

@@ -146,11 +146,19 @@ fn run<'g>(
     on_event: &mut dyn FnMut(Event<'_>),
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
-    conn.lock()?;
-    let outcome = run_locked(conn, graph, version_table, on_event, plan);
-    let unlocked = conn.unlock(outcome.is_ok());
+    locked(conn, |conn| {
+        run_locked(conn, graph, version_table, on_event, plan)
+    })
+}
+
+/// Runs `work` holding the run-wide lock, taken before anything is read and released on
+/// every path; the work's own error wins over a release error.
+fn locked<T>(conn: &mut Connection, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    conn.backend().lock()?;
+    let outcome = work(conn);
+    let released = conn.backend().release();
     let done = outcome?;
-    unlocked?;
+    released?;
     Ok(done)
 }
 
@@ -184,9 +192,9 @@ fn run_locked<'g>(
             Direction::Up => up,
             Direction::Down => down,
         };
-        let atomic = conn.runs_atomically(revision.run_in_transaction);
+        let atomic = revision.runs_in_transaction_on(conn.dialect());
         if atomic {
-            conn.begin_revision()?;
+            conn.backend().begin_revision()?;
         }
         let result = execute_revision(conn, revision, script).and_then(|()| match direction {
             Direction::Up => version_table::insert(
@@ -206,10 +214,10 @@ fn run_locked<'g>(
             Direction::Down => version_table::delete(conn, version_table, &revision.id),
         });
         match result {
-            Ok(()) if atomic => conn.commit_revision()?,
+            Ok(()) if atomic => conn.backend().commit_revision()?,
             Ok(()) => {}
             Err(error) if atomic => {
-                conn.rollback_revision()?;
+                conn.backend().rollback_revision()?;
                 return Err(error);
             }
             Err(error) => {
@@ -305,7 +313,8 @@ fn execute_revision(conn: &mut Connection, revision: &Revision, script: &str) ->
                 message: e.to_string(),
             })?;
     }
-    conn.check_foreign_keys()
+    conn.backend()
+        .check_foreign_keys()
         .map_err(|message| Error::StatementFailed {
             revision: format!("{} ({})", revision.id, revision.dir.display()),
             statement: 0,
@@ -323,12 +332,9 @@ pub fn stamp(
     target: &str,
     purge: bool,
 ) -> Result<Vec<String>> {
-    conn.lock()?;
-    let outcome = stamp_locked(conn, graph, version_table, target, purge);
-    let unlocked = conn.unlock(outcome.is_ok());
-    let done = outcome?;
-    unlocked?;
-    Ok(done)
+    locked(conn, |conn| {
+        stamp_locked(conn, graph, version_table, target, purge)
+    })
 }
 
 fn stamp_locked(
@@ -339,7 +345,7 @@ fn stamp_locked(
     purge: bool,
 ) -> Result<Vec<String>> {
     version_table::ensure(conn, version_table)?;
-    conn.begin_revision()?;
+    conn.backend().begin_revision()?;
     let result = (|| {
         if purge {
             version_table::delete_all(conn, version_table)?;
@@ -386,11 +392,11 @@ fn stamp_locked(
     })();
     match result {
         Ok(stamped) => {
-            conn.commit_revision()?;
+            conn.backend().commit_revision()?;
             Ok(stamped)
         }
         Err(e) => {
-            conn.rollback_revision()?;
+            conn.backend().rollback_revision()?;
             Err(e)
         }
     }

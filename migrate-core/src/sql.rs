@@ -1,8 +1,6 @@
 //! The only place SQL text is assembled: a writer that quotes identifiers and escapes
 //! literals for a dialect, and the client-side statement splitter.
 
-use std::fmt::Write as _;
-
 /// How a dialect quotes identifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IdentQuote {
@@ -10,6 +8,28 @@ pub enum IdentQuote {
     Double,
     /// `` `name` `` (MySQL).
     Backtick,
+    /// `[name]` (SQL Server).
+    Bracket,
+}
+
+impl IdentQuote {
+    /// The opening and closing characters; a closing one inside a name is doubled.
+    fn delimiters(self) -> (char, char) {
+        match self {
+            IdentQuote::Double => ('"', '"'),
+            IdentQuote::Backtick => ('`', '`'),
+            IdentQuote::Bracket => ('[', ']'),
+        }
+    }
+}
+
+/// How a dialect writes names and string literals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quoting {
+    pub ident: IdentQuote,
+    /// Whether a backslash inside a string literal starts an escape (MySQL's default), so a
+    /// literal backslash must be doubled.
+    pub backslash_escapes: bool,
 }
 
 /// Builds one SQL statement. Identifiers go through [`SqlWriter::ident`], string literals
@@ -17,14 +37,14 @@ pub enum IdentQuote {
 /// for keywords and for expressions the user wrote on purpose (`default_sql`, `check`).
 #[derive(Debug)]
 pub struct SqlWriter {
-    quote: IdentQuote,
+    quoting: Quoting,
     out: String,
 }
 
 impl SqlWriter {
-    pub fn new(quote: IdentQuote) -> SqlWriter {
+    pub fn new(quoting: Quoting) -> SqlWriter {
         SqlWriter {
-            quote,
+            quoting,
             out: String::new(),
         }
     }
@@ -35,18 +55,15 @@ impl SqlWriter {
     }
 
     pub fn ident(&mut self, name: &str) -> &mut Self {
-        let q = match self.quote {
-            IdentQuote::Double => '"',
-            IdentQuote::Backtick => '`',
-        };
-        self.out.push(q);
+        let (open, close) = self.quoting.ident.delimiters();
+        self.out.push(open);
         for ch in name.chars() {
-            if ch == q {
-                self.out.push(q);
+            if ch == close {
+                self.out.push(close);
             }
             self.out.push(ch);
         }
-        self.out.push(q);
+        self.out.push(close);
         self
     }
 
@@ -67,18 +84,12 @@ impl SqlWriter {
             if ch == '\'' {
                 self.out.push('\'');
             }
-            if ch == '\\' && self.quote == IdentQuote::Backtick {
-                // MySQL treats backslash as an escape inside string literals by default.
+            if ch == '\\' && self.quoting.backslash_escapes {
                 self.out.push('\\');
             }
             self.out.push(ch);
         }
         self.out.push('\'');
-        self
-    }
-
-    pub fn number(&mut self, value: impl std::fmt::Display) -> &mut Self {
-        let _ = write!(self.out, "{value}");
         self
     }
 
@@ -186,12 +197,19 @@ mod tests {
 
     #[test]
     fn identifiers_and_strings_are_escaped() {
-        let mut w = SqlWriter::new(IdentQuote::Double);
+        let quoting = |ident, backslash_escapes| Quoting {
+            ident,
+            backslash_escapes,
+        };
+        let mut w = SqlWriter::new(quoting(IdentQuote::Double, false));
         w.ident("we\"ird").raw(" = ").string("it's");
         assert_eq!(w.finish(), r#""we""ird" = 'it''s'"#);
-        let mut w = SqlWriter::new(IdentQuote::Backtick);
+        let mut w = SqlWriter::new(quoting(IdentQuote::Backtick, true));
         w.ident("a`b").raw(" ").string(r"c\d");
         assert_eq!(w.finish(), r"`a``b` 'c\\d'");
+        let mut w = SqlWriter::new(quoting(IdentQuote::Bracket, false));
+        w.ident("a]b[c").raw(" ").string(r"c\d");
+        assert_eq!(w.finish(), r"[a]]b[c] 'c\d'");
     }
 
     #[test]

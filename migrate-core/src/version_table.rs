@@ -1,11 +1,8 @@
 //! The version table: one row per applied (or failed) revision. Rows are written with bind
 //! parameters only.
 
-use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Nullable, Text};
-
-use crate::db::{with_backend, Connection};
-use crate::dialect::Dialect;
+use crate::db::Connection;
+use crate::dialect::{Bind, Dialect, RawVersionRow};
 use crate::error::{Error, Result};
 use crate::revision::Revision;
 
@@ -27,6 +24,19 @@ impl State {
             State::Failed => "failed",
         }
     }
+
+    /// The state a row records; an unknown one is an error, never read as applied.
+    fn parse(text: &str, revision: &str, table: &str) -> Result<State> {
+        [State::Applied, State::Failed]
+            .into_iter()
+            .find(|state| state.as_str() == text)
+            .ok_or_else(|| Error::UnknownCatalogValue {
+                what: format!("the state of revision {revision} as"),
+                value: text.to_owned(),
+                table: table.to_owned(),
+                hint: "repair the row, or record what really happened with `stamp REV --purge`",
+            })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -39,26 +49,6 @@ pub struct VersionRow {
     pub state: State,
     pub error: Option<String>,
     pub statement_index: Option<i64>,
-}
-
-#[derive(QueryableByName)]
-struct RawRow {
-    #[diesel(sql_type = Text)]
-    revision: String,
-    #[diesel(sql_type = Text)]
-    parents: String,
-    #[diesel(sql_type = Text)]
-    checksum: String,
-    #[diesel(sql_type = Text)]
-    applied_at: String,
-    #[diesel(sql_type = BigInt)]
-    duration_ms: i64,
-    #[diesel(sql_type = Text)]
-    state: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    error: Option<String>,
-    #[diesel(sql_type = Nullable<BigInt>)]
-    statement_index: Option<i64>,
 }
 
 /// The statement that creates the version table if it is missing.
@@ -85,70 +75,34 @@ pub fn read(conn: &mut Connection, table: &str) -> Result<Vec<VersionRow>> {
     w.raw("SELECT revision, parents, checksum, applied_at, duration_ms, state, error, statement_index FROM ")
         .ident(table)
         .raw(" ORDER BY applied_at, revision");
-    let sql = w.finish();
-    let rows: Vec<RawRow> = with_backend!(conn, c => diesel::sql_query(sql).load(c))
+    let rows: Vec<RawVersionRow> = conn
+        .backend()
+        .load_version_rows(&w.finish())
         .map_err(Error::db(format!("reading the version table {table}")))?;
-    Ok(rows
-        .into_iter()
-        .map(|r| VersionRow {
-            parents: r
-                .parents
-                .split(',')
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect(),
-            revision: r.revision,
-            checksum: r.checksum,
-            applied_at: r.applied_at,
-            duration_ms: r.duration_ms,
-            state: if r.state == "failed" {
-                State::Failed
-            } else {
-                State::Applied
-            },
-            error: r.error,
-            statement_index: r.statement_index,
+    rows.into_iter()
+        .map(|r| {
+            Ok(VersionRow {
+                state: State::parse(&r.state, &r.revision, table)?,
+                parents: r
+                    .parents
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                revision: r.revision,
+                checksum: r.checksum,
+                applied_at: r.applied_at,
+                duration_ms: r.duration_ms,
+                error: r.error,
+                statement_index: r.statement_index,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Whether the version table exists (it is created on the first upgrade or stamp).
-///
-/// Asks the catalog instead of trying a `SELECT` on the table: on PostgreSQL a failing
-/// statement would abort the surrounding transaction.
 pub fn exists(conn: &mut Connection, table: &str) -> Result<bool> {
-    #[derive(QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    let d = conn.dialect();
-    let mut w = d.writer();
-    match conn {
-        Connection::Sqlite(_) => {
-            w.raw("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ");
-        }
-        #[cfg(feature = "postgres")]
-        Connection::Postgres(_) => {
-            w.raw(
-                "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
-                 WHERE schemaname = current_schema() AND tablename = ",
-            );
-        }
-        #[cfg(feature = "mysql")]
-        Connection::Mysql(_) => {
-            w.raw(
-                "SELECT COUNT(*) AS n FROM information_schema.TABLES \
-                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ",
-            );
-        }
-    }
-    w.raw(&d.placeholder(1));
-    let sql = w.finish();
-    let found: Vec<Count> =
-        with_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(table).load(c))
-            .map_err(Error::db(format!("looking for the version table {table}")))?;
-    Ok(found.first().is_some_and(|c| c.n > 0))
+    conn.backend().table_exists(table)
 }
 
 pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
@@ -164,19 +118,19 @@ pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()
         w.raw(&d.placeholder(n));
     }
     w.raw(")");
-    let sql = w.finish();
     let parents = row.parents.join(",");
-    let result = with_backend!(conn, c => diesel::sql_query(sql)
-        .bind::<Text, _>(&row.revision)
-        .bind::<Text, _>(&parents)
-        .bind::<Text, _>(&row.checksum)
-        .bind::<Text, _>(&row.applied_at)
-        .bind::<BigInt, _>(row.duration_ms)
-        .bind::<Text, _>(row.state.as_str())
-        .bind::<Nullable<Text>, _>(row.error.as_deref())
-        .bind::<Nullable<BigInt>, _>(row.statement_index)
-        .execute(c));
-    result
+    let binds = [
+        Bind::Text(&row.revision),
+        Bind::Text(&parents),
+        Bind::Text(&row.checksum),
+        Bind::Text(&row.applied_at),
+        Bind::BigInt(row.duration_ms),
+        Bind::Text(row.state.as_str()),
+        Bind::NullableText(row.error.as_deref()),
+        Bind::NullableBigInt(row.statement_index),
+    ];
+    conn.backend()
+        .execute(&w.finish(), &binds)
         .map(|_| ())
         .map_err(Error::db(format!("recording revision {}", row.revision)))
 }
@@ -188,12 +142,12 @@ pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> 
         .ident(table)
         .raw(" WHERE revision = ")
         .raw(&d.placeholder(1));
-    let sql = w.finish();
-    let result =
-        with_backend!(conn, c => diesel::sql_query(sql).bind::<Text, _>(revision).execute(c));
-    result.map(|_| ()).map_err(Error::db(format!(
-        "removing revision {revision} from the version table"
-    )))
+    conn.backend()
+        .execute(&w.finish(), &[Bind::Text(revision)])
+        .map(|_| ())
+        .map_err(Error::db(format!(
+            "removing revision {revision} from the version table"
+        )))
 }
 
 pub fn delete_all(conn: &mut Connection, table: &str) -> Result<()> {
@@ -223,7 +177,7 @@ pub fn insert_literal_sql(dialect: &dyn Dialect, table: &str, revision: &Revisio
         .raw(", ")
         .string(&revision.checksum(dialect.name()))
         .raw(", ")
-        .raw(dialect.now_text_sql())
+        .raw(dialect.facts().now_text_sql)
         .raw(", 0, ")
         .string(State::Applied.as_str())
         .raw(", NULL, NULL)");

@@ -146,12 +146,12 @@ fn the_scratch_database_must_be_empty() {
     project.run(&defs(V1), &["upgrade"]).expect_code(0);
 
     // A database that already holds tables is refused before anything runs.
-    let used = DatabaseUrl::Sqlite(project.database());
+    let used = DatabaseUrl::sqlite(project.database());
     let error = compare_with_migrations_on(&v1(), &project.migrations(), &used).unwrap_err();
     assert!(error.to_string().contains("is not empty"), "{error}");
 
     // A new file works like memory.
-    let fresh = DatabaseUrl::Sqlite(project.path().join("scratch.db"));
+    let fresh = DatabaseUrl::sqlite(project.path().join("scratch.db"));
     assert_eq!(
         compare_with_migrations_on(&v1(), &project.migrations(), &fresh).unwrap(),
         vec![]

@@ -18,7 +18,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
             return Err(e.into());
         }
     };
-    let dialects: Vec<&'static dyn Dialect> = dialect::all();
+    let dialects = dialect::ALL;
     match format {
         Format::Json => {
             let models: Vec<serde_json::Value> = registry
@@ -64,7 +64,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
                     ))
                 );
                 ctx.print(&header)?;
-                for line in describe(&model.table, &dialects) {
+                for line in describe(&model.table, dialects) {
                     ctx.print(&format!("  {line}"))?;
                 }
             }

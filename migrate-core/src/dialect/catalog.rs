@@ -1,11 +1,12 @@
-//! What the server dialects' introspection shares: the rows both catalogs give in the same
-//! shape, and the grouping of per-column rows into tables, indexes and foreign keys.
+//! What every dialect's introspection shares: the rows the catalogs give in the same shape,
+//! and the grouping of per-column rows into tables, indexes and foreign keys.
 
 use std::collections::BTreeMap;
 
 use diesel::sql_types::Text;
 use diesel::QueryableByName;
 
+use crate::error::{Error, Result};
 use crate::schema::{FkAction, ForeignKey, Index, Table};
 
 #[derive(QueryableByName)]
@@ -32,41 +33,56 @@ pub(crate) struct ForeignKeyRow {
     pub ref_table: String,
     #[diesel(sql_type = Text)]
     pub column_name: String,
-    #[diesel(sql_type = Text)]
-    pub ref_column: String,
+    /// `None` where the key names no column and so points at the referenced primary key
+    /// (SQLite).
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    pub ref_column: Option<String>,
     #[diesel(sql_type = Text)]
     pub on_delete: String,
     #[diesel(sql_type = Text)]
     pub on_update: String,
 }
 
-/// Groups the rows into foreign keys and gives each to its table; `action` reads the
-/// catalog's spelling of ON DELETE / ON UPDATE.
+/// Groups the rows into foreign keys and gives each to its table. The catalog's spelling of
+/// ON DELETE / ON UPDATE is read with [`FkAction::parse`]; one it does not know is an error
+/// rather than a silent NO ACTION, which would drop the rule in the next migration.
 pub(crate) fn attach_foreign_keys(
     tables: &mut BTreeMap<String, Table>,
     rows: Vec<ForeignKeyRow>,
-    action: impl Fn(&str) -> FkAction,
-) {
+) -> Result<()> {
     let mut grouped: BTreeMap<(String, String), ForeignKey> = BTreeMap::new();
     for row in rows {
-        let entry = grouped
-            .entry((row.table_name, row.name.clone()))
-            .or_insert_with(|| ForeignKey {
-                name: row.name,
+        let key = (row.table_name, row.name);
+        if !grouped.contains_key(&key) {
+            let action = |value: &str| {
+                FkAction::parse(value).ok_or_else(|| Error::UnknownCatalogValue {
+                    what: "the foreign-key action".to_owned(),
+                    value: value.to_owned(),
+                    table: key.0.clone(),
+                    hint: "change the rule to one a model can declare",
+                })
+            };
+            let fk = ForeignKey {
+                name: key.1.clone(),
                 columns: vec![],
                 ref_table: row.ref_table,
                 ref_columns: vec![],
-                on_delete: action(&row.on_delete),
-                on_update: action(&row.on_update),
-            });
-        entry.columns.push(row.column_name);
-        entry.ref_columns.push(row.ref_column);
+                on_delete: action(&row.on_delete)?,
+                on_update: action(&row.on_update)?,
+            };
+            grouped.insert(key.clone(), fk);
+        }
+        if let Some(entry) = grouped.get_mut(&key) {
+            entry.columns.push(row.column_name);
+            entry.ref_columns.extend(row.ref_column);
+        }
     }
     for ((table_name, _), fk) in grouped {
         if let Some(table) = tables.get_mut(&table_name) {
             table.foreign_keys.push(fk);
         }
     }
+    Ok(())
 }
 
 /// One key part of an index, in order.

@@ -83,9 +83,11 @@ impl Revision {
         self.parents.len() > 1
     }
 
-    /// True when the revision has no parent.
-    pub fn is_base(&self) -> bool {
-        self.parents.is_empty()
+    /// Whether the revision and its version row commit together on `dialect`: only where
+    /// DDL is transactional, and only when the revision does not ask to run outside a
+    /// transaction. The runner and offline scripts both go by this.
+    pub fn runs_in_transaction_on(&self, dialect: &dyn crate::dialect::Dialect) -> bool {
+        self.run_in_transaction && dialect.facts().transactional_ddl
     }
 
     /// The folder's name (e.g. `2026-11-21-204512_add_users`), for messages.

@@ -14,7 +14,7 @@ use crate::dialect::catalog::{
 };
 use crate::dialect::Dialect;
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, ColumnType, FkAction, Schema};
+use crate::schema::{Check, Column, ColumnType, Schema};
 
 #[derive(QueryableByName)]
 struct VersionRow {
@@ -199,9 +199,7 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
         column: row.column_name.filter(|_| row.sub_part.is_none()),
     }));
 
-    attach_foreign_keys(&mut by_name, foreign_keys, |rule| {
-        FkAction::parse(rule).unwrap_or_default()
-    });
+    attach_foreign_keys(&mut by_name, foreign_keys)?;
 
     for ((table_name, index_name), (index, plain)) in grouped {
         let Some(table) = by_name.get_mut(&table_name) else {

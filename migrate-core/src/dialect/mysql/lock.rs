@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use diesel::connection::TransactionManager;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable};
 use diesel::MysqlConnection;
 
+use crate::dialect::backend::roll_back_above;
 use crate::error::{Error, Result};
 
 /// How long a run waits for another one to finish.
@@ -25,7 +25,7 @@ struct Outcome {
     result: Option<i64>,
 }
 
-pub fn acquire_lock(conn: &mut MysqlConnection) -> Result<()> {
+pub(super) fn acquire_lock(conn: &mut MysqlConnection) -> Result<()> {
     acquire_lock_within(conn, LOCK_TIMEOUT)
 }
 
@@ -54,17 +54,8 @@ fn acquire_lock_within(conn: &mut MysqlConnection, timeout: Duration) -> Result<
 }
 
 /// Releases the lock, after rolling back whatever a failed `stamp` left open.
-pub fn release_lock(conn: &mut MysqlConnection) -> Result<()> {
-    let open =
-        <MysqlConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth()
-            .ok()
-            .flatten()
-            .is_some();
-    if open {
-        <MysqlConnection as Connection>::TransactionManager::rollback_transaction(conn)
-            .map_err(Error::db("rolling back an unfinished revision"))?;
-    }
+pub(super) fn release_lock(conn: &mut MysqlConnection) -> Result<()> {
+    roll_back_above(conn, 0)?;
     let rows: Vec<Outcome> = diesel::sql_query(format!(
         "SELECT CAST(RELEASE_LOCK({LOCK_NAME}) AS SIGNED) AS result"
     ))

@@ -11,40 +11,85 @@
 //! `mysql` feature.
 
 #[cfg(feature = "mysql")]
+mod connection;
+#[cfg(feature = "mysql")]
 mod introspect;
 #[cfg(feature = "mysql")]
 mod lock;
 mod normalize;
 mod render;
 
-#[cfg(feature = "mysql")]
-pub use introspect::introspect;
-#[cfg(feature = "mysql")]
-pub use lock::{acquire_lock, release_lock, LOCK_TIMEOUT};
-
-use super::Dialect;
+use super::{ColumnClause, Connector, Dialect, DialectFacts, Placeholder, TypeNames};
 use crate::diff::Op;
 use crate::schema::{Column, ColumnType, DefaultValue, Schema, Table};
-use crate::sql::IdentQuote;
+use crate::sql::{IdentQuote, Quoting};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Mysql;
 
+static FACTS: DialectFacts = DialectFacts {
+    name: "mysql",
+    aliases: &["mariadb"],
+    label: "MySQL/MariaDB",
+    url_schemes: &["mysql", "mariadb"],
+    quoting: Quoting {
+        ident: IdentQuote::Backtick,
+        // MySQL treats backslash as an escape inside string literals by default.
+        backslash_escapes: true,
+    },
+    placeholder: Placeholder::Question,
+    bool_literals: ["FALSE", "TRUE"],
+    types: TypeNames {
+        // An alias: the catalog reports `tinyint(1)`, which reads back as a boolean.
+        boolean: "BOOLEAN",
+        small_int: "SMALLINT",
+        integer: "INT",
+        big_int: "BIGINT",
+        real: "FLOAT",
+        double: "DOUBLE",
+        text: "TEXT",
+        varchar: "VARCHAR",
+        // BLOB stops at 64 KiB; binary payloads (files, images) often do not.
+        blob: "LONGBLOB",
+        date: "DATE",
+        // Microseconds, as PostgreSQL and chrono keep them.
+        time: "TIME(6)",
+        // MySQL has no zone-aware type; diesel stores DateTime<Utc> as its UTC wall time.
+        // DATETIME rather than TIMESTAMP: no 2038 limit, no session time zone conversion.
+        timestamp: "DATETIME(6)",
+        timestamp_tz: "DATETIME(6)",
+        uuid: "CHAR(36)",
+        json: "JSON",
+        numeric: "DECIMAL",
+    },
+    auto_increment: " AUTO_INCREMENT",
+    auto_increment_needs_inline_key: false,
+    // `MODIFY COLUMN` restates a column in full with the same clauses, so AUTO_INCREMENT is
+    // there whether or not the key is declared inline.
+    column_clauses: &[
+        ColumnClause::NotNull,
+        ColumnClause::Default,
+        ColumnClause::AutoIncrement,
+        ColumnClause::PrimaryKey,
+    ],
+    transactional_ddl: false,
+    keeps_foreign_key_names: true,
+    truncates_names_at: None,
+    offline_prelude: &[],
+    // %f is microseconds; the runner's format has milliseconds.
+    now_text_sql: "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')",
+};
+
 impl Dialect for Mysql {
-    fn transactional_ddl(&self) -> bool {
-        false
+    fn facts(&self) -> &'static DialectFacts {
+        &FACTS
     }
 
-    fn name(&self) -> &'static str {
-        "mysql"
-    }
-
-    fn ident_quote(&self) -> IdentQuote {
-        IdentQuote::Backtick
-    }
-
-    fn column_type(&self, column: &Column) -> String {
-        normalize::column_type(&column.ty)
+    fn connector(&self) -> Connector {
+        #[cfg(feature = "mysql")]
+        return Connector::Driver(connection::connect);
+        #[cfg(not(feature = "mysql"))]
+        return Connector::FeatureDisabled("mysql");
     }
 
     fn parse_type(&self, sql: &str) -> ColumnType {
@@ -53,18 +98,6 @@ impl Dialect for Mysql {
 
     fn parse_default(&self, sql: &str, ty: &ColumnType) -> DefaultValue {
         normalize::parse_default(sql, ty)
-    }
-
-    fn bool_literal(&self, value: bool) -> &'static str {
-        if value {
-            "TRUE"
-        } else {
-            "FALSE"
-        }
-    }
-
-    fn keeps_foreign_key_names(&self) -> bool {
-        true
     }
 
     fn normalize_table(&self, table: &mut Table) {
@@ -79,6 +112,14 @@ impl Dialect for Mysql {
         render::alter_column(self, table, from, to)
     }
 
+    fn default_clause(&self, _table: &str, column: &Column) -> Option<String> {
+        let default = column.default.as_ref()?;
+        Some(format!(
+            " DEFAULT {}",
+            normalize::default_clause(self, &column.ty, default)
+        ))
+    }
+
     /// Index names are per table here, so the table must be named.
     fn drop_index(&self, table: &str, name: &str) -> String {
         let mut w = self.writer();
@@ -90,41 +131,5 @@ impl Dialect for Mysql {
         let mut w = self.alter_table(table);
         w.raw(" DROP FOREIGN KEY ").ident(name);
         w.finish()
-    }
-
-    fn now_text_sql(&self) -> &'static str {
-        // %f is microseconds; the runner's format has milliseconds.
-        "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')"
-    }
-
-    fn placeholder(&self, _n: usize) -> String {
-        "?".to_owned()
-    }
-
-    /// `` `id` BIGINT AUTO_INCREMENT PRIMARY KEY ``. Also what `MODIFY COLUMN` restates in
-    /// full, so it carries `AUTO_INCREMENT` whether or not the key is declared inline.
-    fn column_definition(&self, column: &Column, primary_key_inline: bool) -> String {
-        let mut w = self.writer();
-        w.ident(&column.name)
-            .raw(" ")
-            .raw(&self.column_type(column));
-        if !column.nullable && !primary_key_inline {
-            w.raw(" NOT NULL");
-        }
-        if let Some(default) = &column.default {
-            w.raw(" DEFAULT ")
-                .raw(&normalize::default_clause(self, &column.ty, default));
-        }
-        if column.auto_increment {
-            w.raw(self.auto_increment_keyword());
-        }
-        if primary_key_inline {
-            w.raw(" PRIMARY KEY");
-        }
-        w.finish()
-    }
-
-    fn auto_increment_keyword(&self) -> &'static str {
-        " AUTO_INCREMENT"
     }
 }

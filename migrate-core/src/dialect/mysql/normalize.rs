@@ -4,35 +4,11 @@
 //! those before they get here), `current_timestamp()` (MariaDB) or `CURRENT_TIMESTAMP`.
 
 use super::Mysql;
-use crate::dialect::shared::{numeric_default, tidy_check_expression, typed_literal};
+use crate::dialect::text::{
+    numeric_default, quoted_literal, strip_parentheses, tidy_check_expression, typed_literal,
+};
 use crate::dialect::Dialect;
 use crate::schema::{ColumnType, DefaultValue, FkAction, Table};
-
-pub(super) fn column_type(ty: &ColumnType) -> String {
-    match ty {
-        // An alias: the catalog reports `tinyint(1)`, which reads back as a boolean.
-        ColumnType::Boolean => "BOOLEAN".to_owned(),
-        ColumnType::SmallInt => "SMALLINT".to_owned(),
-        ColumnType::Integer => "INT".to_owned(),
-        ColumnType::BigInt => "BIGINT".to_owned(),
-        ColumnType::Real => "FLOAT".to_owned(),
-        ColumnType::Double => "DOUBLE".to_owned(),
-        ColumnType::Text => "TEXT".to_owned(),
-        ColumnType::Varchar { max_length } => format!("VARCHAR({max_length})"),
-        // BLOB stops at 64 KiB; binary payloads (files, images) often do not.
-        ColumnType::Blob => "LONGBLOB".to_owned(),
-        ColumnType::Date => "DATE".to_owned(),
-        // Microseconds, as PostgreSQL and chrono keep them.
-        ColumnType::Time => "TIME(6)".to_owned(),
-        // MySQL has no zone-aware type; diesel stores DateTime<Utc> as its UTC wall time.
-        // DATETIME rather than TIMESTAMP: no 2038 limit, no session time zone conversion.
-        ColumnType::Timestamp | ColumnType::TimestampTz => "DATETIME(6)".to_owned(),
-        ColumnType::Uuid => "CHAR(36)".to_owned(),
-        ColumnType::Json => "JSON".to_owned(),
-        ColumnType::Numeric { precision, scale } => format!("DECIMAL({precision},{scale})"),
-        ColumnType::Custom { sql } => sql.to_string(),
-    }
-}
 
 pub(super) fn parse_type(sql: &str) -> ColumnType {
     let text = sql
@@ -119,7 +95,7 @@ pub(super) fn default_clause(dialect: &Mysql, ty: &ColumnType, default: &Default
 pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
     let text = sql.trim();
     let unwrapped = strip_parentheses(text);
-    if let Some(literal) = quoted_literal(unwrapped) {
+    if let Some(literal) = whole_literal(unwrapped) {
         return typed_literal(literal, ty);
     }
     if let Some(value) = numeric_default(unwrapped, ty) {
@@ -135,47 +111,10 @@ pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
     DefaultValue::Sql(canonical_expression(text))
 }
 
-fn strip_parentheses(text: &str) -> &str {
-    let mut text = text.trim();
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        text = inner.trim();
-    }
-    text
-}
-
-/// The value of a whole `'…'` literal, unescaped (`''`, and the backslash escapes MySQL
-/// reads in strings); `None` unless the text is exactly one literal.
-fn quoted_literal(text: &str) -> Option<String> {
-    let body = text.strip_prefix('\'')?;
-    let mut value = String::new();
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let escaped = chars.next()?;
-                value.push(match escaped {
-                    '0' => '\0',
-                    'b' => '\u{8}',
-                    'n' => '\n',
-                    'r' => '\r',
-                    't' => '\t',
-                    'Z' => '\u{1a}',
-                    other => other,
-                });
-            }
-            '\'' => {
-                let mut rest = chars.clone();
-                if rest.next() == Some('\'') {
-                    chars = rest;
-                    value.push('\'');
-                } else {
-                    return chars.as_str().trim().is_empty().then_some(value);
-                }
-            }
-            other => value.push(other),
-        }
-    }
-    None
+/// The value of a text that is exactly one `'…'` literal.
+fn whole_literal(text: &str) -> Option<String> {
+    let (value, rest) = quoted_literal(text, true)?;
+    rest.trim().is_empty().then_some(value)
 }
 
 /// Value functions in one spelling: MariaDB prints `current_timestamp()` (and

@@ -3,6 +3,7 @@
 //! its own, so each one is a step the runner can name when it fails.
 
 use super::Mysql;
+use crate::dialect::statements::{fill_nulls, in_place};
 use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
 use crate::schema::{Column, ForeignKey, Schema, Table};
@@ -44,10 +45,13 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
             );
             out.push(drop);
             for fk in stranded {
-                out.extend(dialect.in_place_statements(&Op::AddForeignKey {
-                    table: table.clone(),
-                    foreign_key: fk.clone(),
-                }));
+                out.extend(in_place(
+                    dialect,
+                    &Op::AddForeignKey {
+                        table: table.clone(),
+                        foreign_key: fk.clone(),
+                    },
+                ));
             }
             out
         }
@@ -64,7 +68,7 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
             }
             out
         }
-        other => dialect.in_place_statements(other),
+        other => in_place(dialect, other),
     }
 }
 
@@ -88,12 +92,12 @@ pub(super) fn alter_column(
     if from.nullable && !to.nullable {
         if let Some(default) = &to.default {
             // Rows holding NULL take the default, as the SQLite rebuild does.
-            out.push(dialect.fill_nulls(table, &to.name, default));
+            out.push(fill_nulls(dialect, table, &to.name, default));
         }
     }
     let mut w = dialect.alter_table(table);
     w.raw(" MODIFY COLUMN ")
-        .raw(&dialect.column_definition(to, false));
+        .raw(&dialect.column_definition(table, to, false));
     out.push(w.finish());
     out
 }

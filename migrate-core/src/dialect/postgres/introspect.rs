@@ -12,12 +12,30 @@ use crate::dialect::catalog::{
     attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
 };
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, FkAction, Schema};
+use crate::schema::{Check, Column, Schema};
 
 /// The user tables of the current schema, without this tool's version table ($1) and
 /// diesel's. Partitions are left out: their parent is the table the models describe.
 const USER_TABLES: &str = "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
      AND NOT c.relispartition AND c.relname <> $1 AND c.relname <> '__diesel_schema_migrations'";
+
+/// `pg_constraint` codes a referential action with one letter; spelled out here, an unknown
+/// code reaches [`attach_foreign_keys`] as itself and is reported, not guessed.
+macro_rules! action_name {
+    ($column:literal) => {
+        concat!(
+            "CASE ",
+            $column,
+            " WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' ",
+            "WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ",
+            "ELSE ",
+            $column,
+            "::text END"
+        )
+    };
+}
+const ON_DELETE: &str = action_name!("con.confdeltype");
+const ON_UPDATE: &str = action_name!("con.confupdtype");
 
 #[derive(QueryableByName)]
 struct ColumnRow {
@@ -148,8 +166,8 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         &format!(
             "SELECT c.relname::text AS table_name, con.conname::text AS name, \
              rc.relname::text AS ref_table, a.attname::text AS column_name, \
-             ra.attname::text AS ref_column, con.confdeltype::text AS on_delete, \
-             con.confupdtype::text AS on_update \
+             ra.attname::text AS ref_column, {ON_DELETE} AS on_delete, \
+             {ON_UPDATE} AS on_update \
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_class rc ON rc.oid = con.confrelid \
@@ -243,7 +261,7 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         }
     }
 
-    attach_foreign_keys(&mut by_name, foreign_keys, action);
+    attach_foreign_keys(&mut by_name, foreign_keys)?;
 
     for row in checks {
         if let Some(table) = by_name.get_mut(&row.table_name) {
@@ -255,17 +273,6 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
     }
 
     Ok(Schema::new(by_name.into_values().collect()))
-}
-
-/// `pg_constraint.confdeltype` / `confupdtype` codes.
-fn action(code: &str) -> FkAction {
-    match code {
-        "r" => FkAction::Restrict,
-        "c" => FkAction::Cascade,
-        "n" => FkAction::SetNull,
-        "d" => FkAction::SetDefault,
-        _ => FkAction::NoAction,
-    }
 }
 
 /// The expression inside `CHECK (…)` as `pg_get_constraintdef()` prints it, without the

@@ -6,11 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use diesel::connection::TransactionManager;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 use diesel::PgConnection;
 
+use crate::dialect::backend::roll_back_above;
 use crate::error::{Error, Result};
 
 /// The advisory lock key: the first 8 bytes of SHA-256("migrate-core run lock"), fixed so
@@ -38,7 +38,7 @@ fn call(conn: &mut PgConnection, sql: &'static str) -> QueryResult<bool> {
     Ok(rows.first().is_some_and(|r| r.ok))
 }
 
-pub fn acquire_lock(conn: &mut PgConnection) -> Result<()> {
+pub(super) fn acquire_lock(conn: &mut PgConnection) -> Result<()> {
     acquire_lock_within(conn, LOCK_TIMEOUT)
 }
 
@@ -70,17 +70,8 @@ fn acquire_lock_within(conn: &mut PgConnection, timeout: Duration) -> Result<()>
 /// Releases the lock. A revision an error left open is rolled back first: in an aborted
 /// transaction PostgreSQL refuses every statement, the unlock included, and the lock would
 /// then stay with the session until it closes.
-pub fn release_lock(conn: &mut PgConnection) -> Result<()> {
-    let open =
-        <PgConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
-            .transaction_depth()
-            .ok()
-            .flatten()
-            .is_some();
-    if open {
-        <PgConnection as Connection>::TransactionManager::rollback_transaction(conn)
-            .map_err(Error::db("rolling back an unfinished revision"))?;
-    }
+pub(super) fn release_lock(conn: &mut PgConnection) -> Result<()> {
+    roll_back_above(conn, 0)?;
     let released = call(conn, "SELECT pg_advisory_unlock($1) AS ok")
         .map_err(Error::db("releasing the migration lock"))?;
     if released {

@@ -2,35 +2,31 @@
 //! (`format_type()` and `pg_get_expr()`): `character varying(50)`, `timestamp without time
 //! zone`, `'draft'::character varying`, `'-1'::integer`.
 
-use crate::dialect::shared::{numeric_default, tidy_check_expression, typed_literal};
+use crate::dialect::text::{
+    numeric_default, quoted_literal, strip_parentheses, tidy_check_expression, typed_literal,
+};
+use crate::dialect::TypeNames;
 use crate::schema::{ColumnType, DefaultValue, Table};
 
-/// The longest identifier PostgreSQL keeps (NAMEDATALEN - 1 bytes); it truncates longer ones.
-const MAX_IDENTIFIER_BYTES: usize = 63;
-
-pub(super) fn column_type(ty: &ColumnType) -> String {
-    match ty {
-        ColumnType::Boolean => "BOOLEAN".to_owned(),
-        ColumnType::SmallInt => "SMALLINT".to_owned(),
-        ColumnType::Integer => "INTEGER".to_owned(),
-        ColumnType::BigInt => "BIGINT".to_owned(),
-        ColumnType::Real => "REAL".to_owned(),
-        ColumnType::Double => "DOUBLE PRECISION".to_owned(),
-        ColumnType::Text => "TEXT".to_owned(),
-        ColumnType::Varchar { max_length } => format!("VARCHAR({max_length})"),
-        ColumnType::Blob => "BYTEA".to_owned(),
-        ColumnType::Date => "DATE".to_owned(),
-        ColumnType::Time => "TIME".to_owned(),
-        ColumnType::Timestamp => "TIMESTAMP".to_owned(),
-        ColumnType::TimestampTz => "TIMESTAMPTZ".to_owned(),
-        ColumnType::Uuid => "UUID".to_owned(),
-        // JSONB rather than JSON: it can be indexed and compared, and diesel maps
-        // serde_json::Value to both.
-        ColumnType::Json => "JSONB".to_owned(),
-        ColumnType::Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
-        ColumnType::Custom { sql } => sql.to_string(),
-    }
-}
+/// How `format_type()` names the neutral types.
+const CATALOG_NAMES: TypeNames = TypeNames {
+    boolean: "boolean",
+    small_int: "smallint",
+    integer: "integer",
+    big_int: "bigint",
+    real: "real",
+    double: "double precision",
+    text: "text",
+    varchar: "character varying",
+    blob: "bytea",
+    date: "date",
+    time: "time without time zone",
+    timestamp: "timestamp without time zone",
+    timestamp_tz: "timestamp with time zone",
+    uuid: "uuid",
+    json: "jsonb",
+    numeric: "numeric",
+};
 
 /// A type name split into its words and its modifiers: `timestamp(3) without time zone` is
 /// (`timestamp without time zone`, [3]); array brackets are counted apart.
@@ -145,7 +141,7 @@ fn canonical_spelling(name: &TypeName) -> String {
         ),
     };
     let base = match neutral_type(&element) {
-        Some(ty) => catalog_name(&ty),
+        Some(ty) => CATALOG_NAMES.spell(&ty),
         None => match (name.base.as_str(), args.as_str()) {
             ("char" | "character" | "bpchar", "") => "character(1)".to_owned(),
             ("char" | "character" | "bpchar", _) => format!("character{args}"),
@@ -167,29 +163,6 @@ fn canonical_spelling(name: &TypeName) -> String {
     format!("{base}{}", "[]".repeat(name.array_dims))
 }
 
-/// How `format_type()` names a neutral type.
-fn catalog_name(ty: &ColumnType) -> String {
-    match ty {
-        ColumnType::Boolean => "boolean".to_owned(),
-        ColumnType::SmallInt => "smallint".to_owned(),
-        ColumnType::Integer => "integer".to_owned(),
-        ColumnType::BigInt => "bigint".to_owned(),
-        ColumnType::Real => "real".to_owned(),
-        ColumnType::Double => "double precision".to_owned(),
-        ColumnType::Text => "text".to_owned(),
-        ColumnType::Varchar { max_length } => format!("character varying({max_length})"),
-        ColumnType::Blob => "bytea".to_owned(),
-        ColumnType::Date => "date".to_owned(),
-        ColumnType::Time => "time without time zone".to_owned(),
-        ColumnType::Timestamp => "timestamp without time zone".to_owned(),
-        ColumnType::TimestampTz => "timestamp with time zone".to_owned(),
-        ColumnType::Uuid => "uuid".to_owned(),
-        ColumnType::Json => "jsonb".to_owned(),
-        ColumnType::Numeric { precision, scale } => format!("numeric({precision},{scale})"),
-        ColumnType::Custom { sql } => sql.to_string(),
-    }
-}
-
 /// Whether a default expression is just NULL (`NULL`, `NULL::character varying`): the same
 /// as no default.
 #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
@@ -201,7 +174,7 @@ pub(super) fn is_null_default(sql: &str) -> bool {
 
 pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
     let text = sql.trim();
-    if let Some(literal) = quoted_literal(text) {
+    if let Some(literal) = literal_with_casts(text) {
         return typed_literal(literal, ty);
     }
     let unwrapped = strip_parentheses(text);
@@ -216,38 +189,16 @@ pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
 }
 
 /// The text of `'…'` or `'…'::type`, with `''` unescaped; `None` for anything else.
-fn quoted_literal(text: &str) -> Option<String> {
-    let body = text.strip_prefix('\'')?;
-    let mut value = String::new();
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c != '\'' {
-            value.push(c);
-            continue;
-        }
-        if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-            chars.next();
-            value.push('\'');
-            continue;
-        }
-        let rest = body[i + 1..].trim();
-        return (rest.is_empty() || is_cast_chain(rest)).then_some(value);
-    }
-    None
+fn literal_with_casts(text: &str) -> Option<String> {
+    let (value, rest) = quoted_literal(text, false)?;
+    let rest = rest.trim();
+    (rest.is_empty() || is_cast_chain(rest)).then_some(value)
 }
 
 /// `::type` repeated, e.g. `::character varying` or `::text::jsonb`: no operator or further
 /// literal after the value.
 fn is_cast_chain(text: &str) -> bool {
     text.starts_with("::") && !text.contains(['\'', '|', '+', '-', '*', '/', '<', '>', '=', '%'])
-}
-
-fn strip_parentheses(text: &str) -> &str {
-    let mut text = text.trim();
-    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
-        text = inner.trim();
-    }
-    text
 }
 
 /// SQL value functions in the spelling `pg_get_expr()` prints, so `current_timestamp` in a
@@ -268,17 +219,9 @@ fn canonical_expression(text: &str) -> String {
         .map_or_else(|| text.to_owned(), |f| (*f).to_owned())
 }
 
-/// PostgreSQL truncates long names and prints check expressions its own way; both sides are
-/// brought to that form.
+/// PostgreSQL prints check expressions its own way; both sides are brought to that form.
 pub(super) fn normalize_table(table: &mut Table) {
-    for index in &mut table.indexes {
-        truncate_identifier(&mut index.name);
-    }
-    for fk in &mut table.foreign_keys {
-        truncate_identifier(&mut fk.name);
-    }
     for check in &mut table.checks {
-        truncate_identifier(&mut check.name);
         let bare = unwrap_identifiers(&without_text_casts(&check.expr));
         check.expr = tidy_check_expression(&bare, '"');
     }
@@ -341,19 +284,10 @@ fn unwrap_identifiers(expr: &str) -> String {
     out
 }
 
-fn truncate_identifier(name: &mut String) {
-    if name.len() > MAX_IDENTIFIER_BYTES {
-        let mut end = MAX_IDENTIFIER_BYTES;
-        while !name.is_char_boundary(end) {
-            end -= 1;
-        }
-        name.truncate(end);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::Dialect;
 
     #[test]
     fn catalog_spellings_read_back_as_neutral_types() {
@@ -482,6 +416,7 @@ mod tests {
         table.checks[0].expr = "note <> 'x::text'".into();
         normalize_table(&mut table);
         assert_eq!(table.checks[0].expr, "note <> 'x::text'");
-        assert_eq!(table.checks[0].name.len(), 63);
+        let normalized = super::super::Postgres.normalize(&crate::schema::Schema::new(vec![table]));
+        assert_eq!(normalized.tables[0].checks[0].name.len(), 63);
     }
 }

@@ -1,16 +1,11 @@
-//! PostgreSQL rendering: every operation is an in-place statement (no table rebuilds), and
-//! a revision runs in one transaction, so a failure part-way leaves nothing behind.
+//! PostgreSQL rendering: every operation is an in-place statement (no table rebuilds, the
+//! trait's default `render`), and a revision runs in one transaction, so a failure part-way
+//! leaves nothing behind. Only a column change needs its own statements.
 
 use super::Postgres;
+use crate::dialect::statements::fill_nulls;
 use crate::dialect::Dialect;
-use crate::diff::Op;
 use crate::schema::Column;
-
-pub(super) fn render(dialect: &Postgres, ops: &[Op]) -> Vec<String> {
-    ops.iter()
-        .flat_map(|op| dialect.in_place_statements(op))
-        .collect()
-}
 
 /// One statement per changed attribute, in an order that cannot trip over itself: the old
 /// identity and default go before the type changes (they may not fit the new type), the new
@@ -64,7 +59,7 @@ pub(super) fn alter_column(
         } else {
             if let Some(default) = &to.default {
                 // Rows holding NULL take the default, as the SQLite rebuild does.
-                out.push(dialect.fill_nulls(table, &to.name, default));
+                out.push(fill_nulls(dialect, table, &to.name, default));
             }
             let mut w = alter();
             w.raw(" SET NOT NULL");
@@ -73,7 +68,7 @@ pub(super) fn alter_column(
     }
     if to.auto_increment && !from.auto_increment {
         let mut w = alter();
-        w.raw(" ADD").raw(dialect.auto_increment_keyword());
+        w.raw(" ADD").raw(dialect.facts().auto_increment);
         out.push(w.finish());
         // The new sequence starts at 1; move it past the numbers the rows already use.
         let mut quoted_table = dialect.writer();

@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Nullable, Text};
+use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::SqliteConnection;
 
 use super::normalize::{parse_default, parse_type};
+use crate::dialect::catalog::{attach_foreign_keys, group_indexes, ForeignKeyRow, IndexPart};
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, FkAction, ForeignKey, Index, Schema, Table};
+use crate::schema::{Check, Column, Schema, Table};
 
 #[derive(QueryableByName)]
 struct TableRow {
@@ -50,24 +51,6 @@ struct IndexRow {
     column_name: Option<String>,
 }
 
-#[derive(QueryableByName)]
-struct ForeignKeyRow {
-    #[diesel(sql_type = Text)]
-    table_name: String,
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    ref_table: String,
-    #[diesel(sql_type = Text)]
-    from_column: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    to_column: Option<String>,
-    #[diesel(sql_type = Text)]
-    on_update: String,
-    #[diesel(sql_type = Text)]
-    on_delete: String,
-}
-
 /// Tables that belong to SQLite itself or to this tool, never part of a diff.
 const USER_TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
      AND m.name NOT LIKE '\\_\\_diesel\\_%' ESCAPE '\\' AND m.name <> ?";
@@ -102,8 +85,8 @@ pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Sc
     .map_err(Error::db("reading indexes"))?;
 
     let foreign_keys: Vec<ForeignKeyRow> = diesel::sql_query(format!(
-        "SELECT m.name AS table_name, fk.id AS id, fk.\"table\" AS ref_table, \
-         fk.\"from\" AS from_column, fk.\"to\" AS to_column, fk.on_update AS on_update, \
+        "SELECT m.name AS table_name, CAST(fk.id AS TEXT) AS name, fk.\"table\" AS ref_table, \
+         fk.\"from\" AS column_name, fk.\"to\" AS ref_column, fk.on_update AS on_update, \
          fk.on_delete AS on_delete \
          FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) fk WHERE {USER_TABLES} \
          ORDER BY m.name, fk.id, fk.seq"
@@ -165,59 +148,41 @@ pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Sc
         }
     }
 
-    let mut grouped: BTreeMap<(String, String), Index> = BTreeMap::new();
-    for row in indexes {
-        // Indexes SQLite makes for a PRIMARY KEY clause are part of the key, not indexes.
-        if row.origin == "pk" {
-            continue;
-        }
-        let entry = grouped
-            .entry((row.table_name.clone(), row.index_name.clone()))
-            .or_insert_with(|| Index {
-                name: row.index_name.clone(),
-                columns: vec![],
-                unique: row.is_unique != 0,
-            });
-        entry.columns.extend(row.column_name);
-    }
-    for ((table_name, _), mut index) in grouped {
+    // Indexes SQLite makes for a PRIMARY KEY clause are part of the key, not indexes.
+    let parts = indexes.into_iter().filter(|row| row.origin != "pk");
+    let grouped = group_indexes(parts.map(|row| IndexPart {
+        table: row.table_name,
+        index: row.index_name,
+        unique: row.is_unique != 0,
+        column: row.column_name,
+    }));
+    for ((table_name, _), (mut index, _)) in grouped {
         let Some(table) = by_name.get_mut(&table_name) else {
             continue;
         };
         if index.name.starts_with("sqlite_autoindex_") {
             // An inline UNIQUE constraint has no name of its own; give it the conventional one.
             let columns: Vec<&str> = index.columns.iter().map(String::as_str).collect();
-            index.name = crate::registry::default_index_name(&table_name, &columns, true);
+            index.name = crate::naming::index_name(&table_name, &columns, true);
         }
         table.indexes.push(index);
     }
 
-    let mut fk_groups: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
-    for row in foreign_keys {
-        let entry = fk_groups
-            .entry((row.table_name.clone(), row.id))
-            .or_insert_with(|| ForeignKey {
-                name: String::new(),
-                columns: vec![],
-                ref_table: row.ref_table.clone(),
-                ref_columns: vec![],
-                on_delete: FkAction::parse(&row.on_delete).unwrap_or_default(),
-                on_update: FkAction::parse(&row.on_update).unwrap_or_default(),
-            });
-        entry.columns.push(row.from_column);
-        entry.ref_columns.extend(row.to_column);
-    }
-    for ((table_name, _), mut fk) in fk_groups {
-        // An FK written without target columns points at the referenced primary key.
-        if fk.ref_columns.is_empty() {
-            if let Some(target) = by_name.get(&fk.ref_table) {
-                fk.ref_columns.clone_from(&target.primary_key);
+    attach_foreign_keys(&mut by_name, foreign_keys)?;
+    let primary_keys: BTreeMap<String, Vec<String>> = by_name
+        .iter()
+        .map(|(name, table)| (name.clone(), table.primary_key.clone()))
+        .collect();
+    for table in by_name.values_mut() {
+        for fk in &mut table.foreign_keys {
+            // A key written without target columns points at the referenced primary key.
+            if fk.ref_columns.is_empty() {
+                if let Some(key) = primary_keys.get(&fk.ref_table) {
+                    fk.ref_columns.clone_from(key);
+                }
             }
-        }
-        let columns: Vec<&str> = fk.columns.iter().map(String::as_str).collect();
-        fk.name = crate::registry::default_foreign_key_name(&table_name, &columns, &fk.ref_table);
-        if let Some(table) = by_name.get_mut(&table_name) {
-            table.foreign_keys.push(fk);
+            // SQLite keeps no foreign key names: the conventional one stands in.
+            fk.name = crate::naming::foreign_key_name_of(&table.name, &fk.columns, &fk.ref_table);
         }
     }
 

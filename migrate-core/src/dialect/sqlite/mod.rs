@@ -1,32 +1,81 @@
 //! SQLite: the embedded default.
 
+mod connection;
 mod introspect;
 mod lock;
 mod normalize;
 mod render;
 
-pub use introspect::introspect;
-pub use lock::begin_exclusive;
-
-use super::Dialect;
+use super::{ColumnClause, Connector, Dialect, DialectFacts, Placeholder, TypeNames};
 use crate::diff::Op;
 use crate::schema::{Column, ColumnType, DefaultValue, Schema};
-use crate::sql::IdentQuote;
+use crate::sql::{IdentQuote, Quoting};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Sqlite;
 
+static FACTS: DialectFacts = DialectFacts {
+    name: "sqlite",
+    aliases: &["sqlite3"],
+    label: "SQLite",
+    url_schemes: &["sqlite"],
+    quoting: Quoting {
+        ident: IdentQuote::Double,
+        backslash_escapes: false,
+    },
+    placeholder: Placeholder::Question,
+    bool_literals: ["0", "1"],
+    types: TypeNames {
+        boolean: "BOOLEAN",
+        small_int: "SMALLINT",
+        integer: "INTEGER",
+        big_int: "BIGINT",
+        real: "REAL",
+        double: "DOUBLE",
+        text: "TEXT",
+        varchar: "VARCHAR",
+        blob: "BLOB",
+        date: "DATE",
+        time: "TIME",
+        timestamp: "TIMESTAMP",
+        timestamp_tz: "TIMESTAMPTZ",
+        // diesel stores both as text on SQLite.
+        uuid: "TEXT",
+        json: "TEXT",
+        numeric: "NUMERIC",
+    },
+    auto_increment: " AUTOINCREMENT",
+    auto_increment_needs_inline_key: true,
+    column_clauses: &[
+        ColumnClause::PrimaryKey,
+        ColumnClause::AutoIncrement,
+        ColumnClause::NotNull,
+        ColumnClause::Default,
+    ],
+    transactional_ddl: true,
+    keeps_foreign_key_names: false,
+    truncates_names_at: None,
+    // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
+    offline_prelude: &["PRAGMA foreign_keys = OFF"],
+    now_text_sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+};
+
 impl Dialect for Sqlite {
-    fn name(&self) -> &'static str {
-        "sqlite"
+    fn facts(&self) -> &'static DialectFacts {
+        &FACTS
     }
 
-    fn ident_quote(&self) -> IdentQuote {
-        IdentQuote::Double
+    fn connector(&self) -> Connector {
+        Connector::Driver(connection::connect)
     }
 
     fn column_type(&self, column: &Column) -> String {
-        normalize::column_type(column)
+        // Only the exact spelling `INTEGER PRIMARY KEY` makes a column the rowid alias that
+        // SQLite numbers itself.
+        if column.auto_increment {
+            return "INTEGER".to_owned();
+        }
+        FACTS.types.spell(&column.ty)
     }
 
     fn parse_type(&self, sql: &str) -> ColumnType {
@@ -37,22 +86,6 @@ impl Dialect for Sqlite {
         normalize::parse_default(sql, ty)
     }
 
-    fn bool_literal(&self, value: bool) -> &'static str {
-        if value {
-            "1"
-        } else {
-            "0"
-        }
-    }
-
-    fn keeps_foreign_key_names(&self) -> bool {
-        false
-    }
-
-    fn auto_increment_keyword(&self) -> &'static str {
-        " AUTOINCREMENT"
-    }
-
     fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
         render::render(self, ops, before)
     }
@@ -61,18 +94,5 @@ impl Dialect for Sqlite {
     /// never asks for this.
     fn alter_column(&self, _table: &str, _from: &Column, _to: &Column) -> Vec<String> {
         Vec::new()
-    }
-
-    fn offline_prelude(&self) -> Vec<String> {
-        // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
-        vec!["PRAGMA foreign_keys = OFF".to_owned()]
-    }
-
-    fn now_text_sql(&self) -> &'static str {
-        "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-    }
-
-    fn placeholder(&self, _n: usize) -> String {
-        "?".to_owned()
     }
 }

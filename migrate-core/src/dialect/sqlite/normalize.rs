@@ -1,34 +1,7 @@
 //! How SQLite spells types and defaults, and how it reads them back. SQLite keeps the
 //! declared type text of every column, so types round-trip exactly as spelled here.
 
-use crate::schema::{Column, ColumnType, DefaultValue};
-
-pub(super) fn column_type(column: &Column) -> String {
-    // Only the exact spelling `INTEGER PRIMARY KEY` makes a column the rowid alias that
-    // SQLite numbers itself.
-    if column.auto_increment {
-        return "INTEGER".to_owned();
-    }
-    match &column.ty {
-        ColumnType::Boolean => "BOOLEAN".to_owned(),
-        ColumnType::SmallInt => "SMALLINT".to_owned(),
-        ColumnType::Integer => "INTEGER".to_owned(),
-        ColumnType::BigInt => "BIGINT".to_owned(),
-        ColumnType::Real => "REAL".to_owned(),
-        ColumnType::Double => "DOUBLE".to_owned(),
-        ColumnType::Text => "TEXT".to_owned(),
-        ColumnType::Varchar { max_length } => format!("VARCHAR({max_length})"),
-        ColumnType::Blob => "BLOB".to_owned(),
-        ColumnType::Date => "DATE".to_owned(),
-        ColumnType::Time => "TIME".to_owned(),
-        ColumnType::Timestamp => "TIMESTAMP".to_owned(),
-        ColumnType::TimestampTz => "TIMESTAMPTZ".to_owned(),
-        // diesel stores both as text on SQLite.
-        ColumnType::Uuid | ColumnType::Json => "TEXT".to_owned(),
-        ColumnType::Numeric { precision, scale } => format!("NUMERIC({precision},{scale})"),
-        ColumnType::Custom { sql } => sql.to_string(),
-    }
-}
+use crate::schema::{ColumnType, DefaultValue};
 
 pub(super) fn parse_type(sql: &str) -> ColumnType {
     let upper = sql.trim().to_ascii_uppercase();

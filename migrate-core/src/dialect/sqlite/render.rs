@@ -5,6 +5,7 @@
 //! and are checked before the revision commits.
 
 use super::Sqlite;
+use crate::dialect::statements::{create_index, create_table, in_place};
 use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
 use crate::schema::{DefaultValue, Schema, Table};
@@ -48,7 +49,7 @@ pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<Strin
             }
         } else {
             flush(dialect, &mut pending, &state, &mut statements);
-            statements.extend(dialect.in_place_statements(op));
+            statements.extend(in_place(dialect, op));
         }
         apply(&mut state, op);
     }
@@ -70,7 +71,7 @@ fn rebuild(dialect: &Sqlite, old: &Table, new: &Table) -> Vec<String> {
     let temporary = format!("_migrate_rebuild_{}", new.name);
     let mut shape = new.clone();
     shape.name.clone_from(&temporary);
-    let mut statements = vec![dialect.create_table(&shape)];
+    let mut statements = vec![create_table(dialect, &shape)];
 
     let kept: Vec<_> = new
         .columns
@@ -120,7 +121,7 @@ fn rebuild(dialect: &Sqlite, old: &Table, new: &Table) -> Vec<String> {
     statements.extend(
         new.indexes
             .iter()
-            .map(|index| dialect.create_index(&new.name, index)),
+            .map(|index| create_index(dialect, &new.name, index)),
     );
     statements
 }

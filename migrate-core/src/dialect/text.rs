@@ -1,5 +1,4 @@
-//! Helpers the server dialects (PostgreSQL, MySQL) share for reading what their catalogs
-//! print back.
+//! Helpers every dialect's normalizer shares for reading what its catalog prints back.
 
 use crate::schema::{ColumnType, DefaultValue};
 
@@ -118,6 +117,58 @@ pub(crate) fn tidy_check_expression(expr: &str, quote: char) -> String {
     text
 }
 
+/// The text inside any number of whole outer parentheses: `((x))` is `x`.
+pub(crate) fn strip_parentheses(text: &str) -> &str {
+    let mut text = text.trim();
+    while let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        text = inner.trim();
+    }
+    text
+}
+
+/// The value of a `'…'` literal at the start of `text`, unescaped (`''`, and with
+/// `backslash_escapes` the backslash escapes MySQL reads in strings), and what follows it.
+pub(crate) fn quoted_literal(text: &str, backslash_escapes: bool) -> Option<(String, &str)> {
+    let body = text.strip_prefix('\'')?;
+    let mut value = String::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if backslash_escapes => {
+                let (_, escaped) = chars.next()?;
+                value.push(match escaped {
+                    '0' => '\0',
+                    'b' => '\u{8}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'Z' => '\u{1a}',
+                    other => other,
+                });
+            }
+            '\'' if chars.peek().is_some_and(|(_, n)| *n == '\'') => {
+                chars.next();
+                value.push('\'');
+            }
+            '\'' => return Some((value, &body[i + 1..])),
+            other => value.push(other),
+        }
+    }
+    None
+}
+
+/// `name` cut to at most `limit` bytes on a character boundary, as a server that truncates
+/// long identifiers stores it.
+pub(crate) fn truncate_identifier(name: &mut String, limit: usize) {
+    if name.len() > limit {
+        let mut end = limit;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name.truncate(end);
+    }
+}
+
 /// An identifier that means the same quoted or not.
 fn is_plain_identifier(name: &str) -> bool {
     const RESERVED: &[&str] = &[
@@ -215,6 +266,23 @@ mod tests {
             tidy_check_expression("status IN ('a  b', 'it''s')", '"'),
             "status IN ('a  b', 'it''s')"
         );
+    }
+
+    #[test]
+    fn literals_unescape_per_dialect() {
+        assert_eq!(
+            quoted_literal("'it''s'::text", false),
+            Some(("it's".to_owned(), "::text"))
+        );
+        assert_eq!(
+            quoted_literal(r"'a\nb'", true),
+            Some(("a\nb".to_owned(), ""))
+        );
+        assert_eq!(
+            quoted_literal(r"'a\nb'", false),
+            Some((r"a\nb".to_owned(), ""))
+        );
+        assert_eq!(quoted_literal("'open", false), None);
     }
 
     #[test]

@@ -1,0 +1,223 @@
+//! The connection-bound half of a backend: what needs a live database. Each backend's
+//! `connection.rs` implements [`Backend`] for its diesel connection; the parts that are the
+//! same for every diesel connection come from [`diesel_common!`], compiled once per
+//! connection type (diesel's query types are generic over the backend, so one text serves
+//! all three without a trait-bound for every SQL type).
+
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::QueryableByName;
+
+use super::Dialect;
+use crate::error::Result;
+use crate::schema::Schema;
+
+/// A bind parameter's value.
+#[derive(Debug, Clone, Copy)]
+pub enum Bind<'a> {
+    Text(&'a str),
+    NullableText(Option<&'a str>),
+    BigInt(i64),
+    NullableBigInt(Option<i64>),
+}
+
+/// A version-table row as stored.
+#[derive(Debug, QueryableByName)]
+pub struct RawVersionRow {
+    #[diesel(sql_type = Text)]
+    pub revision: String,
+    #[diesel(sql_type = Text)]
+    pub parents: String,
+    #[diesel(sql_type = Text)]
+    pub checksum: String,
+    #[diesel(sql_type = Text)]
+    pub applied_at: String,
+    #[diesel(sql_type = BigInt)]
+    pub duration_ms: i64,
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub error: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub statement_index: Option<i64>,
+}
+
+/// A single count, read as column `n`.
+#[derive(Debug, QueryableByName)]
+pub(crate) struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+/// A live connection to one database.
+pub trait Backend: Send {
+    fn dialect(&self) -> &'static dyn Dialect;
+
+    /// Runs statements without bind parameters.
+    fn batch_execute(&mut self, sql: &str) -> diesel::QueryResult<()>;
+
+    /// Runs one statement with bind parameters; the number of rows it touched.
+    fn execute(&mut self, sql: &str, binds: &[Bind<'_>]) -> diesel::QueryResult<usize>;
+
+    /// The rows a `SELECT` of the version table's columns returns.
+    fn load_version_rows(&mut self, sql: &str) -> diesel::QueryResult<Vec<RawVersionRow>>;
+
+    /// The `n` column of the first row of a counting query (0 without rows).
+    fn count(&mut self, sql: &str, binds: &[Bind<'_>]) -> diesel::QueryResult<i64>;
+
+    /// The live schema, without the version table.
+    fn introspect(&mut self, version_table: &str) -> Result<Schema>;
+
+    /// Whether a table of this name exists in the connection's schema. Asks the catalog
+    /// instead of trying a `SELECT`: on PostgreSQL a failing statement would abort the
+    /// surrounding transaction.
+    fn table_exists(&mut self, table: &str) -> Result<bool>;
+
+    /// Takes the run-wide lock (DESIGN §6), waiting up to the backend's timeout.
+    fn lock(&mut self) -> Result<()>;
+
+    /// Ends the run: rolls back a revision an error left open, keeps what finished
+    /// revisions committed, and releases the lock.
+    fn release(&mut self) -> Result<()>;
+
+    fn begin_revision(&mut self) -> Result<()>;
+    fn commit_revision(&mut self) -> Result<()>;
+    fn rollback_revision(&mut self) -> Result<()>;
+
+    /// Rows that violate a foreign key, as a message. Only SQLite defers the check (foreign
+    /// keys are off during a run there); the servers check every statement as it runs.
+    fn check_foreign_keys(&mut self) -> std::result::Result<(), String> {
+        Ok(())
+    }
+}
+
+/// The [`Backend`] methods that are the same for every diesel connection, for an
+/// `impl Backend` block on a newtype whose field `.0` is the connection. Transactions go
+/// through diesel's transaction manager (not `BEGIN` as text), so diesel's idea of the
+/// depth stays right: revisions nest as savepoints inside a run that is itself a
+/// transaction (SQLite), and the lock release can see a revision an error left open.
+macro_rules! diesel_common {
+    () => {
+        fn batch_execute(&mut self, sql: &str) -> diesel::QueryResult<()> {
+            diesel::connection::SimpleConnection::batch_execute(&mut self.0, sql)
+        }
+
+        fn execute(
+            &mut self,
+            sql: &str,
+            binds: &[$crate::dialect::Bind<'_>],
+        ) -> diesel::QueryResult<usize> {
+            use diesel::RunQueryDsl as _;
+            $crate::dialect::backend::bound!(sql, binds).execute(&mut self.0)
+        }
+
+        fn load_version_rows(
+            &mut self,
+            sql: &str,
+        ) -> diesel::QueryResult<Vec<$crate::dialect::RawVersionRow>> {
+            use diesel::RunQueryDsl as _;
+            diesel::sql_query(sql).load(&mut self.0)
+        }
+
+        fn count(
+            &mut self,
+            sql: &str,
+            binds: &[$crate::dialect::Bind<'_>],
+        ) -> diesel::QueryResult<i64> {
+            use diesel::RunQueryDsl as _;
+            let rows: Vec<$crate::dialect::backend::CountRow> =
+                $crate::dialect::backend::bound!(sql, binds).load(&mut self.0)?;
+            Ok(rows.first().map_or(0, |row| row.n))
+        }
+
+        fn begin_revision(&mut self) -> $crate::error::Result<()> {
+            $crate::dialect::backend::transaction(
+                &mut self.0,
+                $crate::dialect::backend::Step::Begin,
+            )
+        }
+
+        fn commit_revision(&mut self) -> $crate::error::Result<()> {
+            $crate::dialect::backend::transaction(
+                &mut self.0,
+                $crate::dialect::backend::Step::Commit,
+            )
+        }
+
+        fn rollback_revision(&mut self) -> $crate::error::Result<()> {
+            $crate::dialect::backend::transaction(
+                &mut self.0,
+                $crate::dialect::backend::Step::Rollback,
+            )
+        }
+    };
+}
+pub(crate) use diesel_common;
+
+/// `sql` as a boxed query with `binds` bound in order.
+macro_rules! bound {
+    ($sql:expr, $binds:expr) => {{
+        use diesel::sql_types::{BigInt, Nullable, Text};
+        let mut query = diesel::sql_query($sql).into_boxed();
+        for bind in $binds {
+            query = match *bind {
+                $crate::dialect::Bind::Text(v) => query.bind::<Text, _>(v.to_owned()),
+                $crate::dialect::Bind::NullableText(v) => {
+                    query.bind::<Nullable<Text>, _>(v.map(str::to_owned))
+                }
+                $crate::dialect::Bind::BigInt(v) => query.bind::<BigInt, _>(v),
+                $crate::dialect::Bind::NullableBigInt(v) => query.bind::<Nullable<BigInt>, _>(v),
+            };
+        }
+        query
+    }};
+}
+pub(crate) use bound;
+
+/// Rolls back every transaction level above `keep` that an error left open: in an aborted
+/// transaction PostgreSQL refuses every statement, the unlock included, and the lock would
+/// then stay with the session until it closes.
+pub(crate) fn roll_back_above<C: diesel::Connection>(conn: &mut C, keep: u32) -> Result<()> {
+    use diesel::connection::TransactionManager as _;
+    loop {
+        let depth = C::TransactionManager::transaction_manager_status_mut(conn)
+            .transaction_depth()
+            .ok()
+            .flatten()
+            .map_or(0, std::num::NonZeroU32::get);
+        if depth <= keep {
+            return Ok(());
+        }
+        C::TransactionManager::rollback_transaction(conn).map_err(crate::error::Error::db(
+            "rolling back an unfinished revision",
+        ))?;
+    }
+}
+
+/// A step of a revision's transaction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step {
+    Begin,
+    Commit,
+    Rollback,
+}
+
+/// Takes `step` through diesel's transaction manager: a transaction at depth 0, a savepoint
+/// inside the run's transaction on SQLite.
+pub(crate) fn transaction<C: diesel::Connection>(conn: &mut C, step: Step) -> Result<()> {
+    use diesel::connection::TransactionManager as _;
+    let (done, context) = match step {
+        Step::Begin => (
+            C::TransactionManager::begin_transaction(conn),
+            "starting a revision",
+        ),
+        Step::Commit => (
+            C::TransactionManager::commit_transaction(conn),
+            "committing a revision",
+        ),
+        Step::Rollback => (
+            C::TransactionManager::rollback_transaction(conn),
+            "rolling back a revision",
+        ),
+    };
+    done.map_err(crate::error::Error::db(context))
+}
