@@ -42,8 +42,6 @@ pub struct Config {
     pub config_path: PathBuf,
     pub model_crates: Option<Vec<String>>,
     pub manifest_path: Option<PathBuf>,
-    pub verbose: bool,
-    pub quiet: bool,
 }
 
 impl Config {
@@ -53,8 +51,7 @@ impl Config {
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_FILE));
         let file = read_config_file(&config_path, args.config.is_some())?;
-        // `.env` fills DATABASE_URL only when the environment does not set it.
-        let _ = dotenvy::dotenv();
+        load_dotenv()?;
         let (database_url, url_source) = if let Some(url) = &args.database_url {
             (url.clone(), UrlSource::Flag)
         } else if let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) {
@@ -81,9 +78,23 @@ impl Config {
             config_path,
             model_crates: file.model_crates,
             manifest_path: args.manifest_path.clone(),
-            verbose: args.verbose,
-            quiet: args.quiet,
         })
+    }
+}
+
+/// Loads `.env` (the nearest one up from the current directory): it fills DATABASE_URL only
+/// when the environment does not set it. A missing file is fine; one that does not parse is
+/// an error rather than a silently ignored URL.
+fn load_dotenv() -> Result<(), CliError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => Err(CliError::Config {
+            path: PathBuf::from(".env"),
+            message: format!(
+                "{e}\n  hint: each line must be `NAME=value` (quote values with spaces)"
+            ),
+        }),
     }
 }
 

@@ -75,7 +75,7 @@ fn run_in_workspace(
         return Ok(None);
     };
     let config = config::Config::resolve(&cli.global)?;
-    let crates = workspace.model_crates(config.model_crates.as_deref())?;
+    let crates = scan::model_crates(&workspace, config.model_crates.as_deref())?;
     if crates.is_empty() {
         return Err(CliError::Refused(format!(
             "no library in the workspace at {} depends on migrate-core, so there are no models to link\n  \
@@ -83,7 +83,7 @@ fn run_in_workspace(
             workspace.root.display()
         )));
     }
-    shim::build_and_run(&workspace, &crates, args, config.quiet, err).map(Some)
+    shim::build_and_run(&workspace, &crates, args, cli.global.quiet, err).map(Some)
 }
 
 /// Runs a command line with the linked models, printing to stdout and stderr; returns the
@@ -140,7 +140,15 @@ where
         }
     };
     let style = output::Style::new(cli.global.color, terminal);
-    match commands::dispatch(&cli, models, out, err, style) {
+    let result = config::Config::resolve(&cli.global).and_then(|config| {
+        let mut ctx = commands::Ctx {
+            config,
+            models,
+            out: output::Output::new(&cli.global, style, &mut *out, &mut *err),
+        };
+        cli.command.run(&mut ctx)
+    });
+    match result {
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(err, "{} {e}", style.error("error:"));

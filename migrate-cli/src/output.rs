@@ -1,8 +1,12 @@
-//! Colors, decided once per run.
+//! Where a command's words go, and how they look: colors decided once per run, `--quiet`
+//! and `--verbose` applied in one place.
+
+use std::io::Write;
 
 use owo_colors::OwoColorize;
 
-use crate::cli::ColorChoice;
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::CliError;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -45,5 +49,56 @@ impl Style {
 
     pub fn dim(&self, text: &str) -> String {
         self.paint(text, |t| t.dimmed().to_string())
+    }
+}
+
+/// The output streams of a run with their style and verbosity.
+pub struct Output<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    pub style: Style,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(
+        global: &GlobalArgs,
+        style: Style,
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+    ) -> Output<'a> {
+        Output {
+            out,
+            err,
+            style,
+            quiet: global.quiet,
+            verbose: global.verbose,
+        }
+    }
+
+    /// A line of progress or commentary: suppressed by `--quiet`.
+    pub fn say(&mut self, line: &str) -> Result<(), CliError> {
+        if !self.quiet {
+            writeln!(self.out, "{line}")?;
+        }
+        Ok(())
+    }
+
+    /// A line of the data asked for: always printed.
+    pub fn print(&mut self, line: &str) -> Result<(), CliError> {
+        writeln!(self.out, "{line}")?;
+        Ok(())
+    }
+
+    pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
+        writeln!(self.err, "{} {line}", self.style.warning("warning:"))?;
+        Ok(())
+    }
+
+    /// A note about what the run uses, on the error stream so data output stays clean.
+    pub fn note(&mut self, line: &str) -> Result<(), CliError> {
+        writeln!(self.err, "{} {line}", self.style.dim("note:"))?;
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use migrate_core::Registry;
 
+use crate::error::CliError;
 use crate::workspace::{Member, Workspace};
 
 /// A `#[derive(Model)]` struct found in the sources.
@@ -15,6 +16,43 @@ pub struct FoundModel {
     pub lib_name: String,
     pub file: PathBuf,
     pub line: usize,
+}
+
+/// The members whose models the stock binary links: those named in the config, else
+/// every member library that depends on migrate-core and has a `#[derive(Model)]` (or
+/// sources that do not parse: leaving such a crate out would hide its models, so it is
+/// linked and cargo reports the error).
+pub fn model_crates<'w>(
+    workspace: &'w Workspace,
+    configured: Option<&[String]>,
+) -> Result<Vec<&'w Member>, CliError> {
+    match configured {
+        None => Ok(workspace
+            .members
+            .iter()
+            .filter(|m| m.uses_core && scan_member(m).may_define_models())
+            .collect()),
+        Some(names) => names
+            .iter()
+            .map(|name| {
+                workspace.members
+                    .iter()
+                    .find(|m| &m.package == name || &m.lib_name == name)
+                    .ok_or_else(|| {
+                        CliError::Refused(format!(
+                            "model_crates names `{name}`, which is not a library in the workspace at {}\n  \
+                             hint: the libraries are: {}",
+                            workspace.root.display(),
+                            workspace.members
+                                .iter()
+                                .map(|m| m.package.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    })
+            })
+            .collect(),
+    }
 }
 
 /// The models in the workspace sources that `registry` does not hold.

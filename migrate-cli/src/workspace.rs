@@ -156,38 +156,4 @@ impl Workspace {
             cli_dir,
         }
     }
-
-    /// The members whose models the stock binary links: those named in the config, else
-    /// every member library that depends on migrate-core and has a `#[derive(Model)]` (or
-    /// sources that do not parse: leaving such a crate out would hide its models, so it is
-    /// linked and cargo reports the error).
-    pub fn model_crates(&self, configured: Option<&[String]>) -> Result<Vec<&Member>, CliError> {
-        match configured {
-            None => Ok(self
-                .members
-                .iter()
-                .filter(|m| m.uses_core && crate::scan::scan_member(m).may_define_models())
-                .collect()),
-            Some(names) => names
-                .iter()
-                .map(|name| {
-                    self.members
-                        .iter()
-                        .find(|m| &m.package == name || &m.lib_name == name)
-                        .ok_or_else(|| {
-                            CliError::Refused(format!(
-                                "model_crates names `{name}`, which is not a library in the workspace at {}\n  \
-                                 hint: the libraries are: {}",
-                                self.root.display(),
-                                self.members
-                                    .iter()
-                                    .map(|m| m.package.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ))
-                        })
-                })
-                .collect(),
-        }
-    }
 }

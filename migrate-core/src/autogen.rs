@@ -1,11 +1,81 @@
 //! Autogenerate: compare the registered models with a live database and render the
-//! revision that turns one into the other.
+//! revision that turns one into the other. [`plan_revision`] is the whole step, so a front
+//! end only presents what it returns.
+
+use std::collections::BTreeSet;
 
 use crate::db::Connection;
 use crate::dialect::Dialect;
 use crate::diff::{self, Op};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::revision::Graph;
+use crate::runner;
 use crate::schema::Schema;
+
+/// A revision autogenerate would write: the comparison it came from and its SQL bodies.
+#[derive(Debug, Clone)]
+pub struct RevisionPlan {
+    pub comparison: Comparison,
+    pub up_sql: String,
+    pub down_sql: String,
+}
+
+/// Plans the revision that brings the database to the models, building on `parents`.
+///
+/// Refuses when the database is not at `parents` (a comparison would repeat what pending
+/// revisions already do) and when an operation would fail on the rows the database holds;
+/// `None` when the models match the database. Reads only: nothing is written.
+pub fn plan_revision(
+    conn: &mut Connection,
+    graph: &Graph,
+    models: &Schema,
+    parents: &[String],
+    version_table: &str,
+) -> Result<Option<RevisionPlan>> {
+    let rows = runner::applied_rows(conn, version_table)?;
+    let applied = runner::applied_ids(&rows);
+    let current: BTreeSet<String> = graph
+        .current(&applied)
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let heads: BTreeSet<String> = parents.iter().cloned().collect();
+    if current != heads {
+        return Err(Error::Plan(format!(
+            "the database is not at head (database: {}; head: {}), so a comparison would repeat \
+             changes that pending revisions already make\n  hint: run `upgrade head` first",
+            list_or_base(&current),
+            list_or_base(&heads)
+        )));
+    }
+    let dialect = conn.dialect();
+    let live = conn.introspect(version_table)?;
+    let comparison = compare(models, &live, dialect);
+    if comparison.is_empty() {
+        return Ok(None);
+    }
+    let blockers = blockers(&comparison, conn)?;
+    if !blockers.is_empty() {
+        return Err(Error::Plan(format!(
+            "this revision would fail on the data in the database; nothing written:\n  {}",
+            blockers.join("\n  ")
+        )));
+    }
+    let (up_sql, down_sql) = render_scripts(&comparison, dialect);
+    Ok(Some(RevisionPlan {
+        comparison,
+        up_sql,
+        down_sql,
+    }))
+}
+
+fn list_or_base(ids: &BTreeSet<String>) -> String {
+    if ids.is_empty() {
+        "base".to_owned()
+    } else {
+        ids.iter().cloned().collect::<Vec<_>>().join(", ")
+    }
+}
 
 /// The difference between the models and the database.
 #[derive(Debug, Clone)]
@@ -19,14 +89,6 @@ pub struct Comparison {
 impl Comparison {
     pub fn is_empty(&self) -> bool {
         self.ops.is_empty()
-    }
-
-    /// Operations that can lose data, with the reason.
-    pub fn destructive(&self) -> Vec<(&Op, String)> {
-        self.ops
-            .iter()
-            .filter_map(|op| op.destructive().map(|why| (op, why)))
-            .collect()
     }
 }
 

@@ -201,3 +201,31 @@ pub fn record_failed(conn: &mut Connection, table: &str, row: &VersionRow) -> Re
     delete(conn, table, &row.revision)?;
     insert(conn, table, row)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::DatabaseUrl;
+
+    #[test]
+    fn an_unknown_state_is_an_error_naming_it() {
+        let mut conn = match Connection::establish(&DatabaseUrl::sqlite(":memory:")) {
+            Ok(conn) => conn,
+            Err(e) => panic!("in-memory SQLite: {e}"),
+        };
+        let setup = ensure(&mut conn, DEFAULT_VERSION_TABLE).and_then(|()| {
+            conn.batch_execute(
+                "INSERT INTO migrate_versions VALUES ('a1', '', 'x', 'now', 0, 'pending', NULL, NULL)",
+            )
+            .map_err(Error::db("inserting"))
+        });
+        assert!(setup.is_ok(), "{setup:?}");
+        let message = read(&mut conn, DEFAULT_VERSION_TABLE)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(message.contains("`pending`"), "{message}");
+        assert!(message.contains("revision a1"), "{message}");
+        assert!(message.contains("migrate_versions"), "{message}");
+    }
+}

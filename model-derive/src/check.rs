@@ -19,7 +19,7 @@ pub fn check(cx: &mut Ctxt, container: &Container) {
 
 fn check_field(cx: &mut Ctxt, field: &Field) {
     let attrs = &field.attrs;
-    if let Some(skip) = &attrs.skip {
+    if let Some(skip) = attrs.skip.as_ref() {
         let others: Vec<String> = attrs
             .keys
             .iter()
@@ -62,7 +62,7 @@ fn check_field(cx: &mut Ctxt, field: &Field) {
             }
         }
     }
-    match (&attrs.precision, &attrs.scale) {
+    match (attrs.precision.as_ref(), attrs.scale.as_ref()) {
         (Some(precision), None) => cx.error_at(
             precision.span,
             format!(
@@ -89,7 +89,7 @@ fn check_field(cx: &mut Ctxt, field: &Field) {
         ),
         _ => {}
     }
-    if let (Some(_), Some(default_sql)) = (&attrs.default, &attrs.default_sql) {
+    if let (Some(_), Some(default_sql)) = (attrs.default.as_ref(), attrs.default_sql.as_ref()) {
         cx.error_at(
             default_sql.span,
             "`default` and `default_sql` cannot both be set; keep the typed literal \

@@ -42,6 +42,7 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
     // readable.
     let table = attr::parse_container(&mut Ctxt::new(), &input.attrs)
         .table
+        .as_ref()
         .map_or_else(|| ast::default_table_name(ident), |key| key.value.value());
     let location = location(ident);
     quote! {
@@ -151,7 +152,7 @@ fn column_def(field: &Field) -> TokenStream {
     let private = private();
     let attrs = &field.attrs;
     let name = field.column();
-    let (ty, nullable) = match &attrs.sql_type {
+    let (ty, nullable) = match attrs.sql_type.as_ref() {
         // An explicit SQL type needs no `SqlMapped` impl, so nullability has to come from
         // how the field type is spelled.
         Some(sql_type) => {
@@ -178,7 +179,7 @@ fn column_def(field: &Field) -> TokenStream {
             .as_ref()
             .map(|key| Literal::u32_unsuffixed(key.value).into_token_stream()),
     );
-    let precision = optional(match (&attrs.precision, &attrs.scale) {
+    let precision = optional(match (attrs.precision.as_ref(), attrs.scale.as_ref()) {
         (Some(precision), Some(scale)) => {
             let precision = Literal::u32_unsuffixed(precision.value);
             let scale = Literal::u32_unsuffixed(scale.value);
@@ -186,7 +187,7 @@ fn column_def(field: &Field) -> TokenStream {
         }
         _ => None,
     });
-    let default = optional(match (&attrs.default, &attrs.default_sql) {
+    let default = optional(match (attrs.default.as_ref(), attrs.default_sql.as_ref()) {
         (Some(default), _) => Some(default_def(&default.value)),
         (None, Some(sql)) => {
             let sql = sql.value.value();
@@ -282,7 +283,7 @@ fn foreign_key_def(container: &Container, field: &Field) -> Option<TokenStream> 
         }
         Reference::Column { table, column } => (quote!(#table), quote!(&[#column])),
     };
-    let action = |key: &Option<attr::Key<FkAction>>| {
+    let action = |key: Option<&attr::Key<FkAction>>| {
         let variant = key
             .as_ref()
             .map_or(FkAction::NoAction, |k| k.value)
@@ -290,8 +291,8 @@ fn foreign_key_def(container: &Container, field: &Field) -> Option<TokenStream> 
         let variant = syn::Ident::new(variant, Span::call_site());
         quote!(#private::FkAction::#variant)
     };
-    let on_delete = action(&field.attrs.on_delete);
-    let on_update = action(&field.attrs.on_update);
+    let on_delete = action(field.attrs.on_delete.as_ref());
+    let on_update = action(field.attrs.on_update.as_ref());
     Some(quote! {
         #private::ForeignKeyDef {
             columns: &[#column],
@@ -312,7 +313,7 @@ fn type_assertions(field: &Field) -> TokenStream {
     }
     let ty = field.ty;
     let mut assertions = TokenStream::new();
-    if let Some(key) = &field.attrs.max_length {
+    if let Some(key) = field.attrs.max_length.as_ref() {
         assertions.extend(quote_spanned! {key.span=>
             const _: fn() = || {
                 fn string_column<T: ?::core::marker::Sized + ::migrate_core::__private::StringColumn>() {}

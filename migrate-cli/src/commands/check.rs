@@ -55,7 +55,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     if problems.is_empty() {
         ctx.say(&format!(
             "{} models, database and migration files agree",
-            ctx.style.good("ok:")
+            ctx.out.style.good("ok:")
         ))?;
         return Ok(exit::SUCCESS);
     }

@@ -1,4 +1,4 @@
-//! `current` and `heads`.
+//! `current`: the revisions the database is at.
 
 use migrate_core::revision::Revision;
 use migrate_core::runner;
@@ -7,7 +7,7 @@ use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn current(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
+pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
     let version_table = ctx.config.version_table.clone();
@@ -31,21 +31,17 @@ pub(crate) fn current(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     Ok(exit::SUCCESS)
 }
 
-pub(crate) fn heads(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
-    for revision in graph.heads() {
-        let line = describe(ctx, revision, true);
-        ctx.print(&line)?;
-    }
-    Ok(exit::SUCCESS)
-}
-
-fn describe(ctx: &Ctx<'_>, revision: &Revision, head: bool) -> String {
-    let mut line = format!("{} {}", ctx.style.strong(&revision.id), revision.message);
+/// One line for a revision (with `--verbose`, its parents and folder too).
+pub(super) fn describe(ctx: &Ctx<'_>, revision: &Revision, head: bool) -> String {
+    let mut line = format!(
+        "{} {}",
+        ctx.out.style.strong(&revision.id),
+        revision.message
+    );
     if head {
         line.push_str(" (head)");
     }
-    if ctx.config.verbose {
+    if ctx.out.verbose {
         line.push_str(&format!(
             "\n    parents: {}\n    folder: {}",
             if revision.parents.is_empty() {
@@ -57,22 +53,4 @@ fn describe(ctx: &Ctx<'_>, revision: &Revision, head: bool) -> String {
         ));
     }
     line
-}
-
-pub(crate) fn branches(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
-    for revision in graph.revisions() {
-        let children = graph.children_of(&revision.id);
-        if children.len() > 1 {
-            let ids: Vec<&str> = children.iter().map(|c| c.id.as_str()).collect();
-            let line = format!(
-                "{} {} (branches into {})",
-                ctx.style.strong(&revision.id),
-                revision.message,
-                ids.join(", ")
-            );
-            ctx.print(&line)?;
-        }
-    }
-    Ok(exit::SUCCESS)
 }

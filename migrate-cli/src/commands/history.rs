@@ -2,19 +2,27 @@
 
 use std::collections::BTreeSet;
 
+use clap::Args;
 use migrate_core::runner;
 
 use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn run(
-    ctx: &mut Ctx<'_>,
-    range: Option<&str>,
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only the revisions in this range, `A:B` (either side may be omitted).
+    #[arg(short, long, value_name = "RANGE")]
+    rev_range: Option<String>,
+
+    /// Mark the revisions the database is at.
+    #[arg(short, long)]
     indicate_current: bool,
-) -> Result<i32, CliError> {
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let current: BTreeSet<String> = if indicate_current {
+    let current: BTreeSet<String> = if args.indicate_current {
         let mut conn = ctx.connect()?;
         let version_table = ctx.config.version_table.clone();
         let rows = runner::applied_rows(&mut conn, &version_table)?;
@@ -28,7 +36,7 @@ pub(crate) fn run(
         BTreeSet::new()
     };
     let heads: BTreeSet<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
-    let revisions: Vec<_> = match range {
+    let revisions: Vec<_> = match args.rev_range.as_deref() {
         Some(range) => graph.range_spec(range)?,
         None => graph.revisions().collect(),
     };
@@ -55,11 +63,11 @@ pub(crate) fn run(
         };
         let line = format!(
             "{parents} -> {}{marks}, {}",
-            ctx.style.strong(&revision.id),
+            ctx.out.style.strong(&revision.id),
             revision.message
         );
         ctx.print(&line)?;
-        if ctx.config.verbose {
+        if ctx.out.verbose {
             let detail = format!(
                 "    created: {}\n    folder: {}",
                 revision.created.as_deref().unwrap_or("unknown"),

@@ -1,17 +1,33 @@
 //! `merge`: one revision whose parents are the given heads. It holds no SQL of its own.
 
+use clap::Args;
 use migrate_core::revision::{write_revision, NewRevision};
 
 use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn run(
-    ctx: &mut Ctx<'_>,
-    specs: &[String],
-    message: &str,
-    rev_id: Option<&str>,
-) -> Result<i32, CliError> {
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The revisions to merge (default: every head).
+    #[arg(default_value = "heads")]
+    revisions: Vec<String>,
+
+    /// The revision message.
+    #[arg(short, long)]
+    message: String,
+
+    /// The revision id to use instead of a generated one.
+    #[arg(long, value_name = "ID")]
+    rev_id: Option<String>,
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &MergeArgs) -> Result<i32, CliError> {
+    let (specs, message, rev_id) = (
+        &args.revisions,
+        args.message.as_str(),
+        args.rev_id.as_deref(),
+    );
     let graph = ctx.graph()?;
     let mut parents: Vec<String> = Vec::new();
     for spec in specs {
@@ -53,7 +69,7 @@ pub(crate) fn run(
     )?;
     ctx.say(&format!(
         "Wrote merge revision {} ({}) in {}",
-        ctx.style.strong(&written.id),
+        ctx.out.style.strong(&written.id),
         written.parents.join(" + "),
         written.dir.display()
     ))?;

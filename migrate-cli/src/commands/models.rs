@@ -3,12 +3,22 @@
 use migrate_core::dialect::{self, Dialect};
 use migrate_core::schema::Table;
 
+use clap::Args;
+
 use crate::cli::Format;
 use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ModelsArgs) -> Result<i32, CliError> {
+    let format = args.format;
     let registry = match ctx.models.registry() {
         Ok(registry) => registry,
         Err(e) => {
@@ -55,9 +65,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
             for model in &registry.models {
                 let header = format!(
                     "{} {} {}",
-                    ctx.style.strong(&model.table.name),
+                    ctx.out.style.strong(&model.table.name),
                     model.struct_name,
-                    ctx.style.dim(&format!(
+                    ctx.out.style.dim(&format!(
                         "({}:{})",
                         source_file(model.location.file),
                         model.location.line

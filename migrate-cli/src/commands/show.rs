@@ -1,12 +1,19 @@
 //! `show REV`.
 
 use crate::error::{exit, CliError};
+use clap::Args;
 
 use super::Ctx;
 
-pub(crate) fn run(ctx: &mut Ctx<'_>, spec: &str) -> Result<i32, CliError> {
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A revision id, unique prefix, `head` or a branch label.
+    revision: String,
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ShowArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let Some(revision) = graph.resolve(spec)? else {
+    let Some(revision) = graph.resolve(&args.revision)? else {
         return Err(CliError::Refused(
             "`base` is the empty state before any revision; there is nothing to show".to_owned(),
         ));

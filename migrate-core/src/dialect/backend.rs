@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryableByName;
 
 use super::Dialect;
+use crate::db::DatabaseUrl;
 use crate::error::Result;
 use crate::schema::Schema;
 
@@ -91,12 +92,34 @@ pub trait Backend: Send {
 }
 
 /// The [`Backend`] methods that are the same for every diesel connection, for an
-/// `impl Backend` block on a newtype whose field `.0` is the connection. Transactions go
+/// `impl Backend` block on a newtype whose field `.0` is the connection; `table_exists` is
+/// the catalog query counting tables named by its one bind parameter, as `n`. Transactions go
 /// through diesel's transaction manager (not `BEGIN` as text), so diesel's idea of the
 /// depth stays right: revisions nest as savepoints inside a run that is itself a
 /// transaction (SQLite), and the lock release can see a revision an error left open.
 macro_rules! diesel_common {
-    () => {
+    (dialect: $dialect:expr, table_exists: $table_exists:expr) => {
+        fn dialect(&self) -> &'static dyn $crate::dialect::Dialect {
+            &$dialect
+        }
+
+        /// Every backend folder has an `introspect.rs` with this function.
+        fn introspect(
+            &mut self,
+            version_table: &str,
+        ) -> $crate::error::Result<$crate::schema::Schema> {
+            super::introspect::introspect(&mut self.0, version_table)
+        }
+
+        fn table_exists(&mut self, table: &str) -> $crate::error::Result<bool> {
+            let n = self
+                .count($table_exists, &[$crate::dialect::Bind::Text(table)])
+                .map_err($crate::error::Error::db(format!(
+                    "looking for the table {table}"
+                )))?;
+            Ok(n > 0)
+        }
+
         fn batch_execute(&mut self, sql: &str) -> diesel::QueryResult<()> {
             diesel::connection::SimpleConnection::batch_execute(&mut self.0, sql)
         }
@@ -220,4 +243,12 @@ pub(crate) fn transaction<C: diesel::Connection>(conn: &mut C, step: Step) -> Re
         ),
     };
     done.map_err(crate::error::Error::db(context))
+}
+
+/// Opens a diesel connection to the URL's location.
+pub(crate) fn establish<C: diesel::Connection>(url: &DatabaseUrl) -> Result<C> {
+    C::establish(url.location()).map_err(|source| crate::error::Error::Connect {
+        url: url.display(),
+        source,
+    })
 }

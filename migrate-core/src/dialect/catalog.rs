@@ -9,6 +9,8 @@ use diesel::QueryableByName;
 use crate::error::{Error, Result};
 use crate::schema::{FkAction, ForeignKey, Index, Table};
 
+/// A table name, as the server catalogs list them (SQLite reads its CREATE statement too).
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 #[derive(QueryableByName)]
 pub(crate) struct TableRow {
     #[diesel(sql_type = Text)]
@@ -16,6 +18,7 @@ pub(crate) struct TableRow {
 }
 
 /// The tables of the schema, empty, by name.
+#[cfg_attr(not(any(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) fn tables_by_name(rows: Vec<TableRow>) -> BTreeMap<String, Table> {
     rows.into_iter()
         .map(|row| (row.name.clone(), Table::new(row.name)))
@@ -119,4 +122,29 @@ pub(crate) fn group_indexes(
         }
     }
     grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_referential_action_is_an_error_naming_it() {
+        let mut tables = BTreeMap::from([("posts".to_owned(), Table::new("posts"))]);
+        let row = ForeignKeyRow {
+            table_name: "posts".into(),
+            name: "fk".into(),
+            ref_table: "users".into(),
+            column_name: "user_id".into(),
+            ref_column: Some("id".into()),
+            on_delete: "EXPLODE".into(),
+            on_update: "NO ACTION".into(),
+        };
+        let message = attach_foreign_keys(&mut tables, vec![row])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(message.contains("`EXPLODE`"), "{message}");
+        assert!(message.contains("`posts`"), "{message}");
+    }
 }

@@ -93,6 +93,26 @@ pub struct TypeNames {
 }
 
 impl TypeNames {
+    /// The SQL standard's spellings; each dialect states where it differs.
+    pub const STANDARD: TypeNames = TypeNames {
+        boolean: "BOOLEAN",
+        small_int: "SMALLINT",
+        integer: "INTEGER",
+        big_int: "BIGINT",
+        real: "REAL",
+        double: "DOUBLE PRECISION",
+        text: "TEXT",
+        varchar: "VARCHAR",
+        blob: "BLOB",
+        date: "DATE",
+        time: "TIME",
+        timestamp: "TIMESTAMP",
+        timestamp_tz: "TIMESTAMPTZ",
+        uuid: "UUID",
+        json: "JSON",
+        numeric: "NUMERIC",
+    };
+
     pub fn spell(&self, ty: &ColumnType) -> String {
         let name = match ty {
             ColumnType::Boolean => self.boolean,

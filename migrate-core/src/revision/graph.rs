@@ -4,11 +4,11 @@
 //! every "in apply order" answer is a filtered forward scan and every "children first" answer
 //! a backward scan. All operations are O(V + E).
 
-use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use super::files::{self, Revision, RESERVED};
+use super::format::Revision;
+use super::read::read_all;
 use crate::error::{Error, Result};
 
 /// How many revisions an error message lists before it says "and N more".
@@ -33,181 +33,7 @@ impl Graph {
     /// Reads and validates every revision folder of `dir`. A missing directory is an error that
     /// says to run `init`.
     pub fn load(dir: &Path) -> Result<Graph> {
-        Graph::from_revisions(files::read_all(dir)?)
-    }
-
-    /// Builds the graph from revisions read elsewhere (e.g. embedded at compile time), with the
-    /// same validation as [`Graph::load`]: duplicate ids, missing parents, cycles, branch labels.
-    pub fn from_revisions(revs: Vec<Revision>) -> Result<Graph> {
-        let n = revs.len();
-        let (order, parents) = {
-            let mut index: HashMap<&str, usize> = HashMap::with_capacity(n);
-            for (i, rev) in revs.iter().enumerate() {
-                if rev.id.is_empty() {
-                    return Err(Error::Graph(format!(
-                        "{}: the revision id is empty\n  hint: set `revision` in its metadata.toml",
-                        rev.dir.display()
-                    )));
-                }
-                if RESERVED.contains(&rev.id.as_str()) {
-                    return Err(Error::Graph(format!(
-                        "{}: `{}` cannot be a revision id, it is a reserved target name\n  \
-                         hint: change `revision` in its metadata.toml (and the `parents` of its \
-                         children)",
-                        rev.dir.display(),
-                        rev.id
-                    )));
-                }
-                if let Some(&first) = index.get(rev.id.as_str()) {
-                    return Err(Error::Graph(format!(
-                        "duplicate revision id `{}` in\n    {}\n    {}\n  \
-                         hint: give one of them a new `revision` in its metadata.toml (and \
-                         update the `parents` of its children); a copied folder or two diesel \
-                         folders with the same timestamp cause this",
-                        rev.id,
-                        revs[first].dir.display(),
-                        rev.dir.display()
-                    )));
-                }
-                index.insert(&rev.id, i);
-            }
-
-            let mut parents: Vec<Vec<usize>> = Vec::with_capacity(n);
-            for rev in &revs {
-                let mut ps = Vec::with_capacity(rev.parents.len());
-                for parent in &rev.parents {
-                    let Some(&p) = index.get(parent.as_str()) else {
-                        return Err(Error::Graph(format!(
-                            "{} lists parent `{parent}`, which is not a revision in the \
-                             migrations directory\n  hint: restore the missing revision folder \
-                             (e.g. from version control), or correct `parents` in {}",
-                            rev.dir.display(),
-                            rev.dir.join("metadata.toml").display()
-                        )));
-                    };
-                    if ps.contains(&p) {
-                        return Err(Error::Graph(format!(
-                            "{} lists parent `{parent}` twice\n  hint: remove the repeat from \
-                             `parents` in its metadata.toml",
-                            rev.dir.display()
-                        )));
-                    }
-                    ps.push(p);
-                }
-                parents.push(ps);
-            }
-
-            // Kahn's algorithm; among the revisions ready at once, the oldest (then smallest id)
-            // comes first.
-            let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-            let mut pending: Vec<usize> = Vec::with_capacity(n);
-            for (i, ps) in parents.iter().enumerate() {
-                pending.push(ps.len());
-                for &p in ps {
-                    children[p].push(i);
-                }
-            }
-            let key = |i: usize| {
-                Reverse((
-                    files::created_key(revs[i].created.as_deref()),
-                    revs[i].id.as_str(),
-                    i,
-                ))
-            };
-            let mut ready: BinaryHeap<_> = (0..n).filter(|&i| pending[i] == 0).map(key).collect();
-            let mut order = Vec::with_capacity(n);
-            while let Some(Reverse((_, _, i))) = ready.pop() {
-                order.push(i);
-                for &c in &children[i] {
-                    pending[c] -= 1;
-                    if pending[c] == 0 {
-                        ready.push(key(c));
-                    }
-                }
-            }
-            if order.len() < n {
-                return Err(cycle_error(&revs, &parents, &pending));
-            }
-            (order, parents)
-        };
-
-        // Renumber everything into topological order.
-        let mut position = vec![0usize; n];
-        for (pos, &old) in order.iter().enumerate() {
-            position[old] = pos;
-        }
-        let mut new_parents: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (old, ps) in parents.into_iter().enumerate() {
-            new_parents[position[old]] = ps.into_iter().map(|p| position[p]).collect();
-        }
-        let mut tagged: Vec<(usize, Revision)> = revs
-            .into_iter()
-            .enumerate()
-            .map(|(old, rev)| (position[old], rev))
-            .collect();
-        tagged.sort_unstable_by_key(|(pos, _)| *pos);
-        let revs: Vec<Revision> = tagged.into_iter().map(|(_, rev)| rev).collect();
-
-        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, ps) in new_parents.iter().enumerate() {
-            for &p in ps {
-                children[p].push(i);
-            }
-        }
-        let index: HashMap<String, usize> = revs
-            .iter()
-            .enumerate()
-            .map(|(i, rev)| (rev.id.clone(), i))
-            .collect();
-
-        let mut labels: HashMap<String, usize> = HashMap::new();
-        for (i, rev) in revs.iter().enumerate() {
-            for label in &rev.branch_labels {
-                if label.is_empty() || RESERVED.contains(&label.as_str()) {
-                    return Err(Error::Graph(format!(
-                        "{}: `{label}` cannot be a branch label\n  hint: change \
-                         `branch_labels` in its metadata.toml",
-                        rev.dir.display()
-                    )));
-                }
-                if let Some(&other) = index.get(label.as_str()) {
-                    return Err(Error::Graph(format!(
-                        "{}: branch label `{label}` is also the id of {}\n  hint: rename the \
-                         label in its metadata.toml",
-                        rev.dir.display(),
-                        revs[other].dir.display()
-                    )));
-                }
-                if let Some(&other) = labels.get(label.as_str()) {
-                    let both = if other == i {
-                        format!("{} lists it twice", rev.dir.display())
-                    } else {
-                        format!(
-                            "it is used by\n    {}\n    {}",
-                            revs[other].dir.display(),
-                            rev.dir.display()
-                        )
-                    };
-                    return Err(Error::Graph(format!(
-                        "duplicate branch label `{label}`: {both}\n  hint: keep it on one \
-                         revision (`branch_labels` in metadata.toml)"
-                    )));
-                }
-                labels.insert(label.clone(), i);
-            }
-        }
-
-        let mut by_id: Vec<usize> = (0..n).collect();
-        by_id.sort_unstable_by(|&a, &b| revs[a].id.cmp(&revs[b].id));
-
-        Ok(Graph {
-            revs,
-            index,
-            parents: new_parents,
-            children,
-            labels,
-            by_id,
-        })
+        Graph::from_revisions(read_all(dir)?)
     }
 
     /// True when there are no revisions.
@@ -233,6 +59,22 @@ impl Graph {
     /// The revisions nothing builds on, in topological order.
     pub fn heads(&self) -> Vec<&Revision> {
         self.head_indices().map(|i| &self.revs[i]).collect()
+    }
+
+    /// The parents of a new revision: the one head (none for an empty history). Several
+    /// heads must be merged first.
+    pub fn new_revision_parents(&self) -> Result<Vec<String>> {
+        let heads = self.heads();
+        if heads.len() > 1 {
+            let ids: Vec<&str> = heads.iter().map(|r| r.id.as_str()).collect();
+            return Err(Error::Graph(format!(
+                "the history has {} heads ({}); a new revision needs one parent\n  \
+                 hint: `merge heads -m \"merge\"` joins them",
+                heads.len(),
+                ids.join(", ")
+            )));
+        }
+        Ok(heads.into_iter().map(|r| r.id.clone()).collect())
     }
 
     /// The revisions without parents, in topological order.
@@ -265,7 +107,7 @@ impl Graph {
     /// `label@head`, `head` (an error when there are several heads), `heads` (only when there
     /// is one), `REV+N` / `REV-N`, or `base` (`None`).
     pub fn resolve(&self, spec: &str) -> Result<Option<&Revision>> {
-        let dest = self.dest(spec, None, Direction::Any)?;
+        let dest = self.dest(spec, None, Toward::Either)?;
         let single = |ids: &[usize]| -> Result<Option<&Revision>> {
             match ids {
                 [] => Ok(None),
@@ -312,7 +154,7 @@ impl Graph {
         self.check_applied(applied)?;
         let mask = self.applied_mask(applied);
         let current = self.current_indices(&mask);
-        let dest = self.dest(target, Some(&current), Direction::Up)?;
+        let dest = self.dest(target, Some(&current), Toward::Head)?;
         let targets = self.dest_revisions(dest);
         let wanted = self.ancestors_mask(&targets);
         Ok((0..self.revs.len())
@@ -336,7 +178,7 @@ impl Graph {
         self.check_applied(applied)?;
         let mask = self.applied_mask(applied);
         let current = self.current_indices(&mask);
-        let dest = self.dest(target, Some(&current), Direction::Down)?;
+        let dest = self.dest(target, Some(&current), Toward::Base)?;
         let revert: Vec<bool> = match dest {
             Dest::Base => mask.clone(),
             Dest::Below(i) => {
@@ -377,13 +219,13 @@ impl Graph {
     /// the start) up to `to` (inclusive; `heads` allowed), in apply order. `from` must be an
     /// ancestor of `to`.
     pub fn range(&self, from: Option<&str>, to: &str) -> Result<Vec<&Revision>> {
-        let to_dest = self.dest(to, None, Direction::Up)?;
+        let to_dest = self.dest(to, None, Toward::Head)?;
         let to_revs = self.dest_revisions(to_dest);
         let wanted = self.ancestors_mask(&to_revs);
         let skip = match from.map(str::trim) {
             None | Some("") => vec![false; self.revs.len()],
             Some(spec) => {
-                let from_dest = self.dest(spec, None, Direction::Up)?;
+                let from_dest = self.dest(spec, None, Toward::Head)?;
                 let from_revs = self.dest_revisions(from_dest);
                 if let Some(&outside) = from_revs.iter().find(|&&f| !wanted[f]) {
                     return Err(Error::Graph(format!(
@@ -531,10 +373,10 @@ impl Graph {
 
 /// Which command a target spec is for (relative steps only make sense one way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Direction {
-    Up,
-    Down,
-    Any,
+pub(super) enum Toward {
+    Head,
+    Base,
+    Either,
 }
 
 /// Where a target spec points.
@@ -551,7 +393,7 @@ pub(super) enum Dest {
 
 /// Finds a cycle among the revisions Kahn's algorithm could not order (each has an unordered
 /// parent) and describes it.
-fn cycle_error(revs: &[Revision], parents: &[Vec<usize>], pending: &[usize]) -> Error {
+pub(super) fn cycle_error(revs: &[Revision], parents: &[Vec<usize>], pending: &[usize]) -> Error {
     let mut path: Vec<usize> = Vec::new();
     let mut seen_at: HashMap<usize, usize> = HashMap::new();
     let mut cursor = (0..revs.len()).find(|&i| pending[i] > 0);

@@ -1,19 +1,22 @@
 //! Revision files and the revision graph (DESIGN §5).
 //!
-//! [`files`] reads and writes revision folders in diesel's layout (plain diesel folders are
-//! adopted as a linear history); [`Graph`] validates them as a DAG and answers Alembic-style
-//! target specs (`head`, `heads`, `base`, ids and unique prefixes, branch labels,
-//! `label@head`, `+N`, `-N`, `REV+N`, `REV-N`, `A:B` ranges).
+//! `format` is the layout of one revision folder (diesel's, plus graph keys in
+//! metadata.toml); `read` loads a migrations directory (plain diesel folders are adopted as a
+//! linear history); `write` adds new folders. [`Graph`] validates the revisions as a DAG and
+//! answers Alembic-style target specs (`head`, `heads`, `base`, ids and unique prefixes,
+//! branch labels, `label@head`, `+N`, `-N`, `REV+N`, `REV-N`, `A:B` ranges).
 
-mod files;
+mod build;
+mod format;
 mod graph;
+mod read;
 mod target;
+mod write;
 
-pub use files::{
-    checksum_sql, new_revision_id, require_sql_for, write_revision, NewRevision, Revision,
-    RevisionWriter, DIALECTS,
-};
+pub use format::{checksum_sql, Revision};
 pub use graph::Graph;
+pub use read::require_sql_for;
+pub use write::{new_revision_id, write_revision, NewRevision, RevisionWriter};
 
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,7 @@
 //! `label@head` / `label@base`, `+N` / `-N` (relative to the current revision) and
 //! `REV+N` / `REV-N`.
 
-use super::graph::{Dest, Direction, Graph};
+use super::graph::{Dest, Graph, Toward};
 use crate::error::{Error, Result};
 
 /// `X+N` / `X-N` split into (X, forward?, N); X may be empty.
@@ -32,7 +32,7 @@ impl Graph {
         &self,
         spec: &str,
         current: Option<&[usize]>,
-        direction: Direction,
+        direction: Toward,
     ) -> Result<Dest> {
         let spec = spec.trim();
         match spec {
@@ -91,7 +91,7 @@ impl Graph {
         forward: bool,
         steps: usize,
         current: Option<&[usize]>,
-        direction: Direction,
+        direction: Toward,
     ) -> Result<Dest> {
         let start: Vec<usize> = if base.is_empty() {
             let Some(current) = current else {
@@ -101,12 +101,12 @@ impl Graph {
                 )));
             };
             match (direction, forward) {
-                (Direction::Up, false) => {
+                (Toward::Head, false) => {
                     return Err(Error::Graph(format!(
                         "`{spec}` moves backwards\n  hint: use `downgrade {spec}`"
                     )))
                 }
-                (Direction::Down, true) => {
+                (Toward::Base, true) => {
                     return Err(Error::Graph(format!(
                         "`{spec}` moves forwards\n  hint: use `upgrade {spec}`"
                     )))
@@ -115,7 +115,7 @@ impl Graph {
             }
             current.to_vec()
         } else {
-            match self.dest(base, None, Direction::Any)? {
+            match self.dest(base, None, Toward::Either)? {
                 Dest::Base => Vec::new(),
                 Dest::Revs(ids) => ids,
                 Dest::Below(_) => {

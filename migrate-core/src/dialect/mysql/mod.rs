@@ -40,18 +40,11 @@ static FACTS: DialectFacts = DialectFacts {
     placeholder: Placeholder::Question,
     bool_literals: ["FALSE", "TRUE"],
     types: TypeNames {
-        // An alias: the catalog reports `tinyint(1)`, which reads back as a boolean.
-        boolean: "BOOLEAN",
-        small_int: "SMALLINT",
         integer: "INT",
-        big_int: "BIGINT",
         real: "FLOAT",
         double: "DOUBLE",
-        text: "TEXT",
-        varchar: "VARCHAR",
         // BLOB stops at 64 KiB; binary payloads (files, images) often do not.
         blob: "LONGBLOB",
-        date: "DATE",
         // Microseconds, as PostgreSQL and chrono keep them.
         time: "TIME(6)",
         // MySQL has no zone-aware type; diesel stores DateTime<Utc> as its UTC wall time.
@@ -59,8 +52,8 @@ static FACTS: DialectFacts = DialectFacts {
         timestamp: "DATETIME(6)",
         timestamp_tz: "DATETIME(6)",
         uuid: "CHAR(36)",
-        json: "JSON",
         numeric: "DECIMAL",
+        ..TypeNames::STANDARD
     },
     auto_increment: " AUTO_INCREMENT",
     auto_increment_needs_inline_key: false,

@@ -32,24 +32,11 @@ static FACTS: DialectFacts = DialectFacts {
     placeholder: Placeholder::Numbered,
     bool_literals: ["FALSE", "TRUE"],
     types: TypeNames {
-        boolean: "BOOLEAN",
-        small_int: "SMALLINT",
-        integer: "INTEGER",
-        big_int: "BIGINT",
-        real: "REAL",
-        double: "DOUBLE PRECISION",
-        text: "TEXT",
-        varchar: "VARCHAR",
         blob: "BYTEA",
-        date: "DATE",
-        time: "TIME",
-        timestamp: "TIMESTAMP",
-        timestamp_tz: "TIMESTAMPTZ",
-        uuid: "UUID",
         // JSONB rather than JSON: it can be indexed and compared, and diesel maps
         // serde_json::Value to both.
         json: "JSONB",
-        numeric: "NUMERIC",
+        ..TypeNames::STANDARD
     },
     // An identity column rather than `BIGSERIAL`: the catalog reports it as a flag (read
     // back as `auto_increment`) instead of a `nextval(…)` default naming a sequence.

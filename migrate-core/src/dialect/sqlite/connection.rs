@@ -10,21 +10,15 @@ use diesel::SqliteConnection;
 
 use super::Sqlite;
 use crate::db::DatabaseUrl;
-use crate::dialect::backend::{diesel_common, roll_back_above};
-use crate::dialect::{Backend, Bind, Dialect};
+use crate::dialect::backend::{diesel_common, establish, roll_back_above};
+use crate::dialect::Backend;
 use crate::error::{Error, Result};
-use crate::schema::Schema;
 
 struct SqliteBackend(SqliteConnection);
 
 pub(super) fn connect(url: &DatabaseUrl) -> Result<Box<dyn Backend>> {
-    let path = Path::new(url.location());
-    create_parent_dir(path)?;
-    let conn = SqliteConnection::establish(url.location()).map_err(|source| Error::Connect {
-        url: url.display(),
-        source,
-    })?;
-    Ok(Box::new(SqliteBackend(conn)))
+    create_parent_dir(Path::new(url.location()))?;
+    Ok(Box::new(SqliteBackend(establish(url)?)))
 }
 
 fn create_parent_dir(path: &Path) -> Result<()> {
@@ -47,25 +41,10 @@ struct Violation {
 }
 
 impl Backend for SqliteBackend {
-    diesel_common!();
-
-    fn dialect(&self) -> &'static dyn Dialect {
-        &Sqlite
-    }
-
-    fn introspect(&mut self, version_table: &str) -> Result<Schema> {
-        super::introspect::introspect(&mut self.0, version_table)
-    }
-
-    fn table_exists(&mut self, table: &str) -> Result<bool> {
-        let n = self
-            .count(
-                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
-                &[Bind::Text(table)],
-            )
-            .map_err(Error::db(format!("looking for the table {table}")))?;
-        Ok(n > 0)
-    }
+    diesel_common!(
+        dialect: Sqlite,
+        table_exists: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?"
+    );
 
     fn lock(&mut self) -> Result<()> {
         // Rebuilding a table drops it; with foreign keys on, that would fire ON DELETE

@@ -1,0 +1,104 @@
+//! What `upgrade` and `downgrade` share: running revisions with a progress bar, and the
+//! offline script for a range.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use migrate_core::runner::{self, Direction, Event};
+
+use crate::error::{exit, CliError};
+
+use super::Ctx;
+
+/// `--sql`: the script for a range, without connecting.
+pub(super) fn offline(
+    ctx: &mut Ctx<'_>,
+    range: &str,
+    direction: Direction,
+) -> Result<i32, CliError> {
+    let graph = ctx.graph()?;
+    let dialect = ctx.url()?.dialect();
+    let revisions = match direction {
+        Direction::Up => graph.range_spec(range)?,
+        Direction::Down => {
+            let Some((from, to)) = range.split_once(':') else {
+                return Err(CliError::Refused(format!(
+                    "offline downgrade needs a range FROM:TO (e.g. `downgrade --sql head:base`), not `{range}`: \
+                     without a database the starting point must be given"
+                )));
+            };
+            let mut revisions = graph.range(Some(to), from)?;
+            revisions.reverse();
+            revisions
+        }
+    };
+    let script =
+        migrate_core::offline::script(dialect, &ctx.config.version_table, &revisions, direction)?;
+    ctx.print(script.trim_end())?;
+    Ok(exit::SUCCESS)
+}
+
+pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {
+    let graph = ctx.graph()?;
+    let mut conn = ctx.connect()?;
+    let version_table = ctx.config.version_table.clone();
+    let quiet = ctx.out.quiet;
+    let style = ctx.out.style;
+    // The bar draws on stderr only when it is a terminal; lines go to the output either way.
+    let target_draw = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(None, target_draw);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut lines: Vec<String> = Vec::new();
+    let mut on_event = |event: Event<'_>| match event {
+        Event::Planned { count, .. } => bar.set_length(count as u64),
+        Event::Started { revision, .. } => bar.set_message(revision.id.clone()),
+        Event::Finished {
+            revision,
+            direction,
+            duration_ms,
+        } => {
+            bar.inc(1);
+            let arrow = match direction {
+                Direction::Up => "upgraded",
+                Direction::Down => "downgraded",
+            };
+            let line = format!(
+                "{} {} {} {}",
+                style.good(arrow),
+                style.strong(&revision.id),
+                revision.message,
+                style.dim(&format!("({duration_ms} ms)"))
+            );
+            lines.push(line);
+        }
+    };
+    let result = match direction {
+        Direction::Up => runner::upgrade(&mut conn, &graph, &version_table, target, &mut on_event),
+        Direction::Down => {
+            runner::downgrade(&mut conn, &graph, &version_table, target, &mut on_event)
+        }
+    };
+    bar.finish_and_clear();
+    for line in &lines {
+        ctx.say(line)?;
+    }
+    let done = result?;
+    if done.is_empty() {
+        ctx.say("Nothing to do: the database is already at the target.")?;
+    } else {
+        ctx.say(&format!(
+            "{} revision(s) {}",
+            done.len(),
+            match direction {
+                Direction::Up => "applied",
+                Direction::Down => "reverted",
+            }
+        ))?;
+    }
+    Ok(exit::SUCCESS)
+}

@@ -1,0 +1,193 @@
+//! Pairing: tables and columns by name or rename hint, named objects by name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::apply::{rename_columns, rename_tables};
+use super::Op;
+use crate::schema::{Check, Column, ForeignKey, Index, Schema, Table};
+
+/// The plan that turns `from` into `to`, in execution order.
+pub fn diff(from: &Schema, to: &Schema) -> Vec<Op> {
+    let mut ops = Vec::new();
+
+    // Pair tables: by name first, then through rename hints.
+    let from_names: BTreeSet<&str> = from.tables.iter().map(|t| t.name.as_str()).collect();
+    let to_names: BTreeSet<&str> = to.tables.iter().map(|t| t.name.as_str()).collect();
+    let mut renamed_tables: BTreeMap<&str, &str> = BTreeMap::new(); // old -> new
+    for table in &to.tables {
+        if from_names.contains(table.name.as_str()) {
+            continue;
+        }
+        if let Some(old) = table.renamed_from.as_deref() {
+            if from_names.contains(old) && !to_names.contains(old) {
+                renamed_tables.insert(old, &table.name);
+                ops.push(Op::RenameTable {
+                    from: old.to_owned(),
+                    to: table.name.clone(),
+                });
+            }
+        }
+    }
+    let renamed_from = rename_tables(from, &renamed_tables);
+
+    // Referencing tables are dropped before the tables they reference.
+    for before in renamed_from.tables.iter().rev() {
+        if to.table(&before.name).is_none() {
+            ops.push(Op::DropTable {
+                table: before.clone(),
+            });
+        }
+    }
+    for after in &to.tables {
+        match renamed_from.table(&after.name) {
+            None => ops.push(Op::CreateTable {
+                table: after.clone(),
+            }),
+            Some(before) => diff_table(before, after, &mut ops),
+        }
+    }
+
+    ops.sort_by_key(Op::phase);
+    ops
+}
+
+/// The down plan for an up plan: each operation reversed, in reverse order.
+pub fn reverse_plan(ops: &[Op]) -> Vec<Op> {
+    ops.iter().rev().map(Op::reverse).collect()
+}
+
+fn diff_table(before: &Table, after: &Table, ops: &mut Vec<Op>) {
+    let table = after.name.as_str();
+
+    let mut renamed_columns: BTreeMap<String, String> = BTreeMap::new(); // old -> new
+    for column in &after.columns {
+        if before.column(&column.name).is_some() {
+            continue;
+        }
+        if let Some(old) = column.renamed_from.as_deref() {
+            if before.column(old).is_some() && after.column(old).is_none() {
+                renamed_columns.insert(old.to_owned(), column.name.clone());
+                ops.push(Op::RenameColumn {
+                    table: table.to_owned(),
+                    from: old.to_owned(),
+                    to: column.name.clone(),
+                });
+            }
+        }
+    }
+    let before = rename_columns(before, &renamed_columns);
+
+    for column in &before.columns {
+        if after.column(&column.name).is_none() {
+            ops.push(Op::DropColumn {
+                table: table.to_owned(),
+                column: column.clone(),
+            });
+        }
+    }
+    for column in &after.columns {
+        match before.column(&column.name) {
+            None => ops.push(Op::AddColumn {
+                table: table.to_owned(),
+                column: column.clone(),
+            }),
+            Some(old) if !same_column(old, column) => ops.push(Op::AlterColumn {
+                table: table.to_owned(),
+                from: old.clone(),
+                to: column.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+
+    diff_named(table, &before.indexes, &after.indexes, ops);
+    diff_named(table, &before.foreign_keys, &after.foreign_keys, ops);
+    diff_named(table, &before.checks, &after.checks, ops);
+}
+
+/// Columns compare on what the database stores; rename hints and comments are not part of
+/// that.
+fn same_column(a: &Column, b: &Column) -> bool {
+    a.ty == b.ty
+        && a.nullable == b.nullable
+        && a.default == b.default
+        && a.auto_increment == b.auto_increment
+}
+
+/// An index, foreign key or check: compared by name, added or dropped whole.
+trait Named: Clone + PartialEq {
+    fn name(&self) -> &str;
+    fn added(self, table: &str) -> Op;
+    fn dropped(self, table: &str) -> Op;
+}
+
+impl Named for Index {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn added(self, table: &str) -> Op {
+        Op::AddIndex {
+            table: table.to_owned(),
+            index: self,
+        }
+    }
+    fn dropped(self, table: &str) -> Op {
+        Op::DropIndex {
+            table: table.to_owned(),
+            index: self,
+        }
+    }
+}
+
+impl Named for ForeignKey {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn added(self, table: &str) -> Op {
+        Op::AddForeignKey {
+            table: table.to_owned(),
+            foreign_key: self,
+        }
+    }
+    fn dropped(self, table: &str) -> Op {
+        Op::DropForeignKey {
+            table: table.to_owned(),
+            foreign_key: self,
+        }
+    }
+}
+
+impl Named for Check {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn added(self, table: &str) -> Op {
+        Op::AddCheck {
+            table: table.to_owned(),
+            check: self,
+        }
+    }
+    fn dropped(self, table: &str) -> Op {
+        Op::DropCheck {
+            table: table.to_owned(),
+            check: self,
+        }
+    }
+}
+
+/// Pairs named objects: a name on one side only is an add or a drop; a name on both sides
+/// with a different definition is a drop followed by an add.
+fn diff_named<T: Named>(table: &str, before: &[T], after: &[T], ops: &mut Vec<Op>) {
+    for old in before {
+        match after.iter().find(|new| new.name() == old.name()) {
+            Some(new) if new == old => {}
+            _ => ops.push(old.clone().dropped(table)),
+        }
+    }
+    for new in after {
+        match before.iter().find(|old| old.name() == new.name()) {
+            Some(old) if old == new => {}
+            _ => ops.push(new.clone().added(table)),
+        }
+    }
+}
