@@ -78,13 +78,11 @@ pub fn build_and_run(
 }
 
 fn manifest(workspace: &Workspace, crates: &[&Member]) -> String {
-    let mut features: Vec<&str> = Vec::new();
-    if cfg!(feature = "postgres") {
-        features.push("\"postgres\"");
-    }
-    if cfg!(feature = "mysql") {
-        features.push("\"mysql\"");
-    }
+    // The generated binary gets the drivers this one has.
+    let features: Vec<String> = migrate_core::dialect::enabled_features()
+        .iter()
+        .map(|feature| format!("\"{feature}\""))
+        .collect();
     // The sources this binary was built from serve when the workspace has no copy of its
     // own (a binary installed with `cargo install --path`); else the published version.
     let own_sources = Path::new(env!("CARGO_MANIFEST_DIR"));

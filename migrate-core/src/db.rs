@@ -138,11 +138,11 @@ impl Connection {
         let facts = url.dialect().facts();
         let backend = match url.dialect().connector() {
             Connector::Driver(connect) => connect(url)?,
-            Connector::FeatureDisabled(feature) => {
+            Connector::FeatureDisabled => {
                 return Err(Error::BackendDisabled {
                     url: url.display(),
                     backend: facts.label,
-                    feature,
+                    feature: facts.cargo_feature.unwrap_or(facts.name),
                 })
             }
             Connector::RenderOnly => {

@@ -19,7 +19,7 @@ mod text;
 mod render_tests;
 
 pub use backend::{Backend, Bind, RawVersionRow};
-pub use facts::{ColumnClause, Connector, DialectFacts, Placeholder, TypeNames};
+pub use facts::{ColumnClause, ConnectFn, Connector, DialectFacts, Placeholder, TypeNames};
 
 use crate::diff::Op;
 use crate::schema::{Column, ColumnType, DefaultValue, Schema, Table};
@@ -38,30 +38,23 @@ pub fn named(name: &str) -> Option<&'static dyn Dialect> {
         .find(|d| d.name() == name || d.facts().aliases.contains(&name.as_str()))
 }
 
+/// The cargo features of the drivers this build has, as the stock binary passes them on to
+/// the binary it builds.
+pub fn enabled_features() -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|d| matches!(d.connector(), Connector::Driver(_)))
+        .filter_map(|d| d.facts().cargo_feature)
+        .collect()
+}
+
 /// The known dialect names, for messages.
 pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|d| d.name()).collect()
 }
 
-/// A backend's answers about SQL text. Everything here is pure: no connection is needed, so
-/// a project can write migrations for a dialect it has no server (or driver) for.
-pub trait Dialect: Sync + std::fmt::Debug {
-    /// The constant facts: name, quoting, literals, capabilities.
-    fn facts(&self) -> &'static DialectFacts;
-
-    /// `sqlite`, `postgres`, …: the name in file names, metadata and config.
-    fn name(&self) -> &'static str {
-        self.facts().name
-    }
-
-    /// How this build reaches a live database of this dialect.
-    fn connector(&self) -> Connector;
-
-    /// How a column type is spelled in DDL.
-    fn column_type(&self, column: &Column) -> String {
-        self.facts().types.spell(&column.ty)
-    }
-
+/// How a backend's catalog prints types and defaults, read back into the neutral schema.
+/// Each backend's `normalize.rs` implements it.
+pub trait Normalize {
     /// The neutral type for a type as the catalog reports it.
     fn parse_type(&self, sql: &str) -> ColumnType;
 
@@ -72,6 +65,28 @@ pub trait Dialect: Sync + std::fmt::Debug {
     /// to the database alike: how the catalog rewrites check expressions, which referential
     /// actions it cannot tell apart.
     fn normalize_table(&self, _table: &mut Table) {}
+}
+
+/// A backend's answers about SQL text. Everything here is pure: no connection is needed, so
+/// a project can write migrations for a dialect it has no server (or driver) for.
+pub trait Dialect: Normalize + Sync + std::fmt::Debug {
+    /// The constant facts: name, quoting, literals, capabilities.
+    fn facts(&self) -> &'static DialectFacts;
+
+    /// `sqlite`, `postgres`, …: the name in file names, metadata and config.
+    fn name(&self) -> &'static str {
+        self.facts().name
+    }
+
+    /// How this build reaches a live database of this dialect.
+    fn connector(&self) -> Connector {
+        self.facts().connector()
+    }
+
+    /// How a column type is spelled in DDL.
+    fn column_type(&self, column: &Column) -> String {
+        self.facts().types.spell(&column.ty)
+    }
 
     /// The statements for a plan, given the schema it starts from. Dialects that alter
     /// everything in place keep this; SQLite rebuilds tables, MySQL reorders around

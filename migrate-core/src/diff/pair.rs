@@ -121,59 +121,32 @@ trait Named: Clone + PartialEq {
     fn dropped(self, table: &str) -> Op;
 }
 
-impl Named for Index {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn added(self, table: &str) -> Op {
-        Op::AddIndex {
-            table: table.to_owned(),
-            index: self,
+/// `Named` for a type whose add and drop operations carry it in field `$field`.
+macro_rules! named {
+    ($ty:ty, $field:ident, $add:ident, $drop:ident) => {
+        impl Named for $ty {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn added(self, table: &str) -> Op {
+                Op::$add {
+                    table: table.to_owned(),
+                    $field: self,
+                }
+            }
+            fn dropped(self, table: &str) -> Op {
+                Op::$drop {
+                    table: table.to_owned(),
+                    $field: self,
+                }
+            }
         }
-    }
-    fn dropped(self, table: &str) -> Op {
-        Op::DropIndex {
-            table: table.to_owned(),
-            index: self,
-        }
-    }
+    };
 }
 
-impl Named for ForeignKey {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn added(self, table: &str) -> Op {
-        Op::AddForeignKey {
-            table: table.to_owned(),
-            foreign_key: self,
-        }
-    }
-    fn dropped(self, table: &str) -> Op {
-        Op::DropForeignKey {
-            table: table.to_owned(),
-            foreign_key: self,
-        }
-    }
-}
-
-impl Named for Check {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn added(self, table: &str) -> Op {
-        Op::AddCheck {
-            table: table.to_owned(),
-            check: self,
-        }
-    }
-    fn dropped(self, table: &str) -> Op {
-        Op::DropCheck {
-            table: table.to_owned(),
-            check: self,
-        }
-    }
-}
+named!(Index, index, AddIndex, DropIndex);
+named!(ForeignKey, foreign_key, AddForeignKey, DropForeignKey);
+named!(Check, check, AddCheck, DropCheck);
 
 /// Pairs named objects: a name on one side only is an add or a drop; a name on both sides
 /// with a different definition is a drop followed by an add.

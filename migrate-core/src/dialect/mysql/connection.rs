@@ -1,6 +1,8 @@
 //! A live MySQL or MariaDB database: DDL commits implicitly, so a revision is not atomic;
 //! the run-wide lock is a named lock (`lock.rs`).
 
+#![cfg(feature = "mysql")]
+
 use diesel::MysqlConnection;
 
 use super::Mysql;

@@ -3,16 +3,18 @@
 //! table. MySQL and MariaDB differ in how they report defaults, checks and JSON columns;
 //! `VERSION()` tells which one answers.
 
+#![cfg(feature = "mysql")]
+
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::MysqlConnection;
 
-use super::normalize::{parse_default, parse_type};
 use super::Mysql;
 use crate::dialect::catalog::{
     attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
 };
 use crate::dialect::Dialect;
+use crate::dialect::Normalize;
 use crate::error::{Error, Result};
 use crate::schema::{Check, Column, ColumnType, Schema};
 
@@ -168,7 +170,7 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
-        let mut ty = parse_type(&row.ty);
+        let mut ty = Mysql.parse_type(&row.ty);
         if json_columns
             .iter()
             .any(|(t, c)| *t == row.table_name && *c == row.name)
@@ -179,7 +181,7 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
             .default_value
             .as_deref()
             .and_then(|d| default_text(d, &row.extra, mariadb))
-            .map(|d| parse_default(&d, &ty));
+            .map(|d| Mysql.parse_default(&d, &ty));
         table.columns.push(Column {
             auto_increment: row.extra.to_ascii_lowercase().contains("auto_increment"),
             name: row.name,

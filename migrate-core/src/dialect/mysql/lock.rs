@@ -3,6 +3,8 @@
 //! derived from the database: runs against different databases on one server do not wait for
 //! each other. `GET_LOCK` waits on the server side up to [`LOCK_TIMEOUT`].
 
+#![cfg(feature = "mysql")]
+
 use std::time::Duration;
 
 use diesel::prelude::*;

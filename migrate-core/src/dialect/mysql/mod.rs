@@ -10,18 +10,15 @@
 //! Rendering and normalizing are always compiled; introspecting and locking come with the
 //! `mysql` feature.
 
-#[cfg(feature = "mysql")]
 mod connection;
-#[cfg(feature = "mysql")]
 mod introspect;
-#[cfg(feature = "mysql")]
 mod lock;
 mod normalize;
 mod render;
 
-use super::{ColumnClause, Connector, Dialect, DialectFacts, Placeholder, TypeNames};
+use super::{ColumnClause, Dialect, DialectFacts, TypeNames};
 use crate::diff::Op;
-use crate::schema::{Column, ColumnType, DefaultValue, Schema, Table};
+use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
 
 #[derive(Debug, Clone, Copy)]
@@ -37,8 +34,6 @@ static FACTS: DialectFacts = DialectFacts {
         // MySQL treats backslash as an escape inside string literals by default.
         backslash_escapes: true,
     },
-    placeholder: Placeholder::Question,
-    bool_literals: ["FALSE", "TRUE"],
     types: TypeNames {
         integer: "INT",
         real: "FLOAT",
@@ -56,7 +51,6 @@ static FACTS: DialectFacts = DialectFacts {
         ..TypeNames::STANDARD
     },
     auto_increment: " AUTO_INCREMENT",
-    auto_increment_needs_inline_key: false,
     // `MODIFY COLUMN` restates a column in full with the same clauses, so AUTO_INCREMENT is
     // there whether or not the key is declared inline.
     column_clauses: &[
@@ -66,35 +60,18 @@ static FACTS: DialectFacts = DialectFacts {
         ColumnClause::PrimaryKey,
     ],
     transactional_ddl: false,
-    keeps_foreign_key_names: true,
-    truncates_names_at: None,
-    offline_prelude: &[],
     // %f is microseconds; the runner's format has milliseconds.
     now_text_sql: "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')",
+    // The driver, with the cargo feature.
+    cargo_feature: Some("mysql"),
+    #[cfg(feature = "mysql")]
+    connect: Some(connection::connect),
+    ..DialectFacts::STANDARD
 };
 
 impl Dialect for Mysql {
     fn facts(&self) -> &'static DialectFacts {
         &FACTS
-    }
-
-    fn connector(&self) -> Connector {
-        #[cfg(feature = "mysql")]
-        return Connector::Driver(connection::connect);
-        #[cfg(not(feature = "mysql"))]
-        return Connector::FeatureDisabled("mysql");
-    }
-
-    fn parse_type(&self, sql: &str) -> ColumnType {
-        normalize::parse_type(sql)
-    }
-
-    fn parse_default(&self, sql: &str, ty: &ColumnType) -> DefaultValue {
-        normalize::parse_default(sql, ty)
-    }
-
-    fn normalize_table(&self, table: &mut Table) {
-        normalize::normalize_table(table);
     }
 
     fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {

@@ -8,69 +8,8 @@ use crate::dialect::text::{
     numeric_default, quoted_literal, strip_parentheses, tidy_check_expression, typed_literal,
 };
 use crate::dialect::Dialect;
+use crate::dialect::Normalize;
 use crate::schema::{ColumnType, DefaultValue, FkAction, Table};
-
-pub(super) fn parse_type(sql: &str) -> ColumnType {
-    let text = sql
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase();
-    let (base, args, rest) = match (text.find('('), text.find(')')) {
-        (Some(open), Some(close)) if open < close => (
-            text[..open].trim().to_owned(),
-            text[open + 1..close]
-                .split(',')
-                .map(|a| a.trim().parse::<u32>().ok())
-                .collect::<Option<Vec<u32>>>(),
-            text[close + 1..].trim().to_owned(),
-        ),
-        _ => match text.split_once(' ') {
-            Some((base, rest)) if !matches!(base, "double" | "long") => {
-                (base.to_owned(), Some(vec![]), rest.to_owned())
-            }
-            _ => (text.clone(), Some(vec![]), String::new()),
-        },
-    };
-    let Some(args) = args else {
-        return ColumnType::Custom { sql: text.into() };
-    };
-    let integer = matches!(
-        base.as_str(),
-        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
-    );
-    match (base.as_str(), args.as_slice(), rest.as_str()) {
-        ("tinyint", [1], "") | ("boolean" | "bool", [], "") => ColumnType::Boolean,
-        // An integer's parenthesized number is a display width, not a size.
-        ("smallint", [] | [_], "") => ColumnType::SmallInt,
-        ("int" | "integer", [] | [_], "") => ColumnType::Integer,
-        ("bigint", [] | [_], "") => ColumnType::BigInt,
-        ("float", [], "") => ColumnType::Real,
-        ("double" | "double precision", [], "") => ColumnType::Double,
-        ("text", [], "") => ColumnType::Text,
-        ("varchar", [n], "") => ColumnType::Varchar { max_length: *n },
-        ("longblob", [], "") => ColumnType::Blob,
-        ("date", [], "") => ColumnType::Date,
-        ("time", [6], "") => ColumnType::Time,
-        ("datetime", [6], "") => ColumnType::Timestamp,
-        ("char", [36], "") => ColumnType::Uuid,
-        ("json", [], "") => ColumnType::Json,
-        ("decimal" | "numeric", [p, s], "") => ColumnType::Numeric {
-            precision: *p,
-            scale: *s,
-        },
-        ("decimal" | "numeric", [p], "") => ColumnType::Numeric {
-            precision: *p,
-            scale: 0,
-        },
-        // Custom types compare in one spelling; integer display widths are dropped
-        // because MySQL 8 no longer reports them.
-        (base, _, rest) if integer => ColumnType::Custom {
-            sql: format!("{base} {rest}").trim().to_owned().into(),
-        },
-        _ => ColumnType::Custom { sql: text.into() },
-    }
-}
 
 /// The default as written in a column definition. TEXT, BLOB and JSON columns only take an
 /// expression default (in parentheses) on MySQL; DATETIME(6) needs CURRENT_TIMESTAMP at the
@@ -90,25 +29,6 @@ pub(super) fn default_clause(dialect: &Mysql, ty: &ColumnType, default: &Default
         }
         _ => sql,
     }
-}
-
-pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
-    let text = sql.trim();
-    let unwrapped = strip_parentheses(text);
-    if let Some(literal) = whole_literal(unwrapped) {
-        return typed_literal(literal, ty);
-    }
-    if let Some(value) = numeric_default(unwrapped, ty) {
-        return value;
-    }
-    if *ty == ColumnType::Boolean {
-        match unwrapped.to_ascii_lowercase().as_str() {
-            "true" | "1" => return DefaultValue::Bool(true),
-            "false" | "0" => return DefaultValue::Bool(false),
-            _ => {}
-        }
-    }
-    DefaultValue::Sql(canonical_expression(text))
 }
 
 /// The value of a text that is exactly one `'…'` literal.
@@ -139,20 +59,104 @@ fn canonical_expression(text: &str) -> String {
     }
 }
 
-/// What MySQL cannot tell apart or prints its own way: RESTRICT and NO ACTION are one rule in
-/// InnoDB (MariaDB reports RESTRICT for a key declared with neither); check expressions come
-/// back with every column in backticks, and MariaDB turns LENGTH into its synonym
-/// OCTET_LENGTH.
-pub(super) fn normalize_table(table: &mut Table) {
-    for fk in &mut table.foreign_keys {
-        for action in [&mut fk.on_delete, &mut fk.on_update] {
-            if *action == FkAction::Restrict {
-                *action = FkAction::NoAction;
-            }
+impl Normalize for Mysql {
+    fn parse_type(&self, sql: &str) -> ColumnType {
+        let text = sql
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase();
+        let (base, args, rest) = match (text.find('('), text.find(')')) {
+            (Some(open), Some(close)) if open < close => (
+                text[..open].trim().to_owned(),
+                text[open + 1..close]
+                    .split(',')
+                    .map(|a| a.trim().parse::<u32>().ok())
+                    .collect::<Option<Vec<u32>>>(),
+                text[close + 1..].trim().to_owned(),
+            ),
+            _ => match text.split_once(' ') {
+                Some((base, rest)) if !matches!(base, "double" | "long") => {
+                    (base.to_owned(), Some(vec![]), rest.to_owned())
+                }
+                _ => (text.clone(), Some(vec![]), String::new()),
+            },
+        };
+        let Some(args) = args else {
+            return ColumnType::Custom { sql: text.into() };
+        };
+        let integer = matches!(
+            base.as_str(),
+            "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
+        );
+        match (base.as_str(), args.as_slice(), rest.as_str()) {
+            ("tinyint", [1], "") | ("boolean" | "bool", [], "") => ColumnType::Boolean,
+            // An integer's parenthesized number is a display width, not a size.
+            ("smallint", [] | [_], "") => ColumnType::SmallInt,
+            ("int" | "integer", [] | [_], "") => ColumnType::Integer,
+            ("bigint", [] | [_], "") => ColumnType::BigInt,
+            ("float", [], "") => ColumnType::Real,
+            ("double" | "double precision", [], "") => ColumnType::Double,
+            ("text", [], "") => ColumnType::Text,
+            ("varchar", [n], "") => ColumnType::Varchar { max_length: *n },
+            ("longblob", [], "") => ColumnType::Blob,
+            ("date", [], "") => ColumnType::Date,
+            ("time", [6], "") => ColumnType::Time,
+            ("datetime", [6], "") => ColumnType::Timestamp,
+            ("char", [36], "") => ColumnType::Uuid,
+            ("json", [], "") => ColumnType::Json,
+            ("decimal" | "numeric", [p, s], "") => ColumnType::Numeric {
+                precision: *p,
+                scale: *s,
+            },
+            ("decimal" | "numeric", [p], "") => ColumnType::Numeric {
+                precision: *p,
+                scale: 0,
+            },
+            // Custom types compare in one spelling; integer display widths are dropped
+            // because MySQL 8 no longer reports them.
+            (base, _, rest) if integer => ColumnType::Custom {
+                sql: format!("{base} {rest}").trim().to_owned().into(),
+            },
+            _ => ColumnType::Custom { sql: text.into() },
         }
     }
-    for check in &mut table.checks {
-        check.expr = tidy_check_expression(&check.expr, '`').replace("octet_length(", "length(");
+
+    fn parse_default(&self, sql: &str, ty: &ColumnType) -> DefaultValue {
+        let text = sql.trim();
+        let unwrapped = strip_parentheses(text);
+        if let Some(literal) = whole_literal(unwrapped) {
+            return typed_literal(literal, ty);
+        }
+        if let Some(value) = numeric_default(unwrapped, ty) {
+            return value;
+        }
+        if *ty == ColumnType::Boolean {
+            match unwrapped.to_ascii_lowercase().as_str() {
+                "true" | "1" => return DefaultValue::Bool(true),
+                "false" | "0" => return DefaultValue::Bool(false),
+                _ => {}
+            }
+        }
+        DefaultValue::Sql(canonical_expression(text))
+    }
+
+    /// What MySQL cannot tell apart or prints its own way: RESTRICT and NO ACTION are one rule in
+    /// InnoDB (MariaDB reports RESTRICT for a key declared with neither); check expressions come
+    /// back with every column in backticks, and MariaDB turns LENGTH into its synonym
+    /// OCTET_LENGTH.
+    fn normalize_table(&self, table: &mut Table) {
+        for fk in &mut table.foreign_keys {
+            for action in [&mut fk.on_delete, &mut fk.on_update] {
+                if *action == FkAction::Restrict {
+                    *action = FkAction::NoAction;
+                }
+            }
+        }
+        for check in &mut table.checks {
+            check.expr =
+                tidy_check_expression(&check.expr, '`').replace("octet_length(", "length(");
+        }
     }
 }
 
@@ -162,42 +166,45 @@ mod tests {
 
     #[test]
     fn catalog_spellings_read_back_as_neutral_types() {
-        assert_eq!(parse_type("tinyint(1)"), ColumnType::Boolean);
-        assert_eq!(parse_type("BOOLEAN"), ColumnType::Boolean);
-        assert_eq!(parse_type("bigint(20)"), ColumnType::BigInt);
-        assert_eq!(parse_type("int(11)"), ColumnType::Integer);
-        assert_eq!(parse_type("smallint(6)"), ColumnType::SmallInt);
+        assert_eq!(Mysql.parse_type("tinyint(1)"), ColumnType::Boolean);
+        assert_eq!(Mysql.parse_type("BOOLEAN"), ColumnType::Boolean);
+        assert_eq!(Mysql.parse_type("bigint(20)"), ColumnType::BigInt);
+        assert_eq!(Mysql.parse_type("int(11)"), ColumnType::Integer);
+        assert_eq!(Mysql.parse_type("smallint(6)"), ColumnType::SmallInt);
         assert_eq!(
-            parse_type("varchar(50)"),
+            Mysql.parse_type("varchar(50)"),
             ColumnType::Varchar { max_length: 50 }
         );
-        assert_eq!(parse_type("datetime(6)"), ColumnType::Timestamp);
-        assert_eq!(parse_type("DATETIME(6)"), ColumnType::Timestamp);
-        assert_eq!(parse_type("char(36)"), ColumnType::Uuid);
+        assert_eq!(Mysql.parse_type("datetime(6)"), ColumnType::Timestamp);
+        assert_eq!(Mysql.parse_type("DATETIME(6)"), ColumnType::Timestamp);
+        assert_eq!(Mysql.parse_type("char(36)"), ColumnType::Uuid);
         assert_eq!(
-            parse_type("decimal(12,2)"),
+            Mysql.parse_type("decimal(12,2)"),
             ColumnType::Numeric {
                 precision: 12,
                 scale: 2
             }
         );
-        assert_eq!(parse_type("double"), ColumnType::Double);
-        assert_eq!(parse_type("longblob"), ColumnType::Blob);
+        assert_eq!(Mysql.parse_type("double"), ColumnType::Double);
+        assert_eq!(Mysql.parse_type("longblob"), ColumnType::Blob);
     }
 
     #[test]
     fn custom_types_compare_in_one_spelling() {
-        assert_eq!(parse_type("CHAR(3)"), parse_type("char(3)"));
-        assert_eq!(parse_type("int(10) unsigned"), parse_type("INT UNSIGNED"));
-        assert_eq!(parse_type("tinyint(4)"), parse_type("TINYINT"));
+        assert_eq!(Mysql.parse_type("CHAR(3)"), Mysql.parse_type("char(3)"));
         assert_eq!(
-            parse_type("LONGTEXT"),
+            Mysql.parse_type("int(10) unsigned"),
+            Mysql.parse_type("INT UNSIGNED")
+        );
+        assert_eq!(Mysql.parse_type("tinyint(4)"), Mysql.parse_type("TINYINT"));
+        assert_eq!(
+            Mysql.parse_type("LONGTEXT"),
             ColumnType::Custom {
                 sql: "longtext".into()
             }
         );
         assert_eq!(
-            parse_type("datetime"),
+            Mysql.parse_type("datetime"),
             ColumnType::Custom {
                 sql: "datetime".into()
             }
@@ -208,35 +215,35 @@ mod tests {
     fn catalog_defaults_read_back_typed() {
         let varchar = ColumnType::Varchar { max_length: 20 };
         assert_eq!(
-            parse_default("'draft'", &varchar),
+            Mysql.parse_default("'draft'", &varchar),
             DefaultValue::Text("draft".into())
         );
         assert_eq!(
-            parse_default(r"'it\'s'", &ColumnType::Text),
+            Mysql.parse_default(r"'it\'s'", &ColumnType::Text),
             DefaultValue::Text("it's".into())
         );
         assert_eq!(
-            parse_default("('it''s')", &ColumnType::Text),
+            Mysql.parse_default("('it''s')", &ColumnType::Text),
             DefaultValue::Text("it's".into())
         );
         assert_eq!(
-            parse_default(r"'a\\b'", &ColumnType::Text),
+            Mysql.parse_default(r"'a\\b'", &ColumnType::Text),
             DefaultValue::Text(r"a\b".into())
         );
         assert_eq!(
-            parse_default("-1", &ColumnType::Integer),
+            Mysql.parse_default("-1", &ColumnType::Integer),
             DefaultValue::Int(-1)
         );
         assert_eq!(
-            parse_default("1", &ColumnType::Boolean),
+            Mysql.parse_default("1", &ColumnType::Boolean),
             DefaultValue::Bool(true)
         );
         assert_eq!(
-            parse_default("TRUE", &ColumnType::Boolean),
+            Mysql.parse_default("TRUE", &ColumnType::Boolean),
             DefaultValue::Bool(true)
         );
         assert_eq!(
-            parse_default(
+            Mysql.parse_default(
                 "1.50",
                 &ColumnType::Numeric {
                     precision: 12,
@@ -252,13 +259,13 @@ mod tests {
             "now()",
         ] {
             assert_eq!(
-                parse_default(spelling, &ColumnType::Timestamp),
+                Mysql.parse_default(spelling, &ColumnType::Timestamp),
                 DefaultValue::Sql("CURRENT_TIMESTAMP".into()),
                 "{spelling}"
             );
         }
         assert_eq!(
-            parse_default("uuid()", &ColumnType::Uuid),
+            Mysql.parse_default("uuid()", &ColumnType::Uuid),
             DefaultValue::Sql("uuid()".into())
         );
     }

@@ -1,6 +1,8 @@
 //! A live PostgreSQL database: revisions are real transactions (DDL is transactional), the
 //! run-wide lock is a session advisory lock (`lock.rs`).
 
+#![cfg(feature = "postgres")]
+
 use diesel::PgConnection;
 
 use super::Postgres;

@@ -3,14 +3,18 @@
 //! never one per table. `pg_catalog` rather than `information_schema` because only it has
 //! index definitions, and it answers with one plan instead of layers of views.
 
+#![cfg(feature = "postgres")]
+
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Nullable, Text};
 use diesel::PgConnection;
 
-use super::normalize::{is_null_default, parse_default, parse_type};
+use super::normalize::is_null_default;
+use super::Postgres;
 use crate::dialect::catalog::{
     attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
 };
+use crate::dialect::Normalize;
 use crate::error::{Error, Result};
 use crate::schema::{Check, Column, Schema};
 
@@ -201,7 +205,7 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
-        let ty = parse_type(&row.ty);
+        let ty = Postgres.parse_type(&row.ty);
         // A `serial` column is numbered by its `nextval(…)` default: the same as an
         // identity column to the models, which never spell the sequence.
         let serial = row
@@ -212,7 +216,7 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
             .default_expr
             .as_deref()
             .filter(|d| !serial && !is_null_default(d))
-            .map(|d| parse_default(d, &ty));
+            .map(|d| Postgres.parse_default(d, &ty));
         table.columns.push(Column {
             name: row.name,
             ty,

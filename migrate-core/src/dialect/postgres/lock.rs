@@ -4,6 +4,8 @@
 //! waiting behind a stuck one gives up after [`LOCK_TIMEOUT`] with a message instead of
 //! hanging forever.
 
+#![cfg(feature = "postgres")]
+
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;

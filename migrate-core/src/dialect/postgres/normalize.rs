@@ -2,9 +2,11 @@
 //! (`format_type()` and `pg_get_expr()`): `character varying(50)`, `timestamp without time
 //! zone`, `'draft'::character varying`, `'-1'::integer`.
 
+use super::Postgres;
 use crate::dialect::text::{
     numeric_default, quoted_literal, strip_parentheses, tidy_check_expression, typed_literal,
 };
+use crate::dialect::Normalize;
 use crate::dialect::TypeNames;
 use crate::schema::{ColumnType, DefaultValue, Table};
 
@@ -76,18 +78,6 @@ fn lower_outside_quotes(text: &str) -> String {
             }
         })
         .collect()
-}
-
-pub(super) fn parse_type(sql: &str) -> ColumnType {
-    let name = split_type(sql);
-    if name.array_dims == 0 {
-        if let Some(ty) = neutral_type(&name) {
-            return ty;
-        }
-    }
-    ColumnType::Custom {
-        sql: canonical_spelling(&name).into(),
-    }
 }
 
 fn neutral_type(name: &TypeName) -> Option<ColumnType> {
@@ -172,22 +162,6 @@ pub(super) fn is_null_default(sql: &str) -> bool {
     value.trim().eq_ignore_ascii_case("null")
 }
 
-pub(super) fn parse_default(sql: &str, ty: &ColumnType) -> DefaultValue {
-    let text = sql.trim();
-    if let Some(literal) = literal_with_casts(text) {
-        return typed_literal(literal, ty);
-    }
-    let unwrapped = strip_parentheses(text);
-    if let Some(value) = numeric_default(unwrapped, ty) {
-        return value;
-    }
-    match (ty, unwrapped.to_ascii_lowercase().as_str()) {
-        (ColumnType::Boolean, "true") => DefaultValue::Bool(true),
-        (ColumnType::Boolean, "false") => DefaultValue::Bool(false),
-        _ => DefaultValue::Sql(canonical_expression(text)),
-    }
-}
-
 /// The text of `'…'` or `'…'::type`, with `''` unescaped; `None` for anything else.
 fn literal_with_casts(text: &str) -> Option<String> {
     let (value, rest) = quoted_literal(text, false)?;
@@ -217,14 +191,6 @@ fn canonical_expression(text: &str) -> String {
         .iter()
         .find(|f| text.eq_ignore_ascii_case(f))
         .map_or_else(|| text.to_owned(), |f| (*f).to_owned())
-}
-
-/// PostgreSQL prints check expressions its own way; both sides are brought to that form.
-pub(super) fn normalize_table(table: &mut Table) {
-    for check in &mut table.checks {
-        let bare = unwrap_identifiers(&without_text_casts(&check.expr));
-        check.expr = tidy_check_expression(&bare, '"');
-    }
 }
 
 /// The expression without casts to `text` and `character varying`. PostgreSQL prints the
@@ -284,6 +250,44 @@ fn unwrap_identifiers(expr: &str) -> String {
     out
 }
 
+impl Normalize for Postgres {
+    fn parse_type(&self, sql: &str) -> ColumnType {
+        let name = split_type(sql);
+        if name.array_dims == 0 {
+            if let Some(ty) = neutral_type(&name) {
+                return ty;
+            }
+        }
+        ColumnType::Custom {
+            sql: canonical_spelling(&name).into(),
+        }
+    }
+
+    fn parse_default(&self, sql: &str, ty: &ColumnType) -> DefaultValue {
+        let text = sql.trim();
+        if let Some(literal) = literal_with_casts(text) {
+            return typed_literal(literal, ty);
+        }
+        let unwrapped = strip_parentheses(text);
+        if let Some(value) = numeric_default(unwrapped, ty) {
+            return value;
+        }
+        match (ty, unwrapped.to_ascii_lowercase().as_str()) {
+            (ColumnType::Boolean, "true") => DefaultValue::Bool(true),
+            (ColumnType::Boolean, "false") => DefaultValue::Bool(false),
+            _ => DefaultValue::Sql(canonical_expression(text)),
+        }
+    }
+
+    /// PostgreSQL prints check expressions its own way; both sides are brought to that form.
+    fn normalize_table(&self, table: &mut Table) {
+        for check in &mut table.checks {
+            let bare = unwrap_identifiers(&without_text_casts(&check.expr));
+            check.expr = tidy_check_expression(&bare, '"');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,51 +296,57 @@ mod tests {
     #[test]
     fn catalog_spellings_read_back_as_neutral_types() {
         assert_eq!(
-            parse_type("character varying(50)"),
+            Postgres.parse_type("character varying(50)"),
             ColumnType::Varchar { max_length: 50 }
         );
-        assert_eq!(parse_type("int4"), ColumnType::Integer);
-        assert_eq!(parse_type("int8"), ColumnType::BigInt);
-        assert_eq!(parse_type("double precision"), ColumnType::Double);
+        assert_eq!(Postgres.parse_type("int4"), ColumnType::Integer);
+        assert_eq!(Postgres.parse_type("int8"), ColumnType::BigInt);
+        assert_eq!(Postgres.parse_type("double precision"), ColumnType::Double);
         assert_eq!(
-            parse_type("timestamp without time zone"),
+            Postgres.parse_type("timestamp without time zone"),
             ColumnType::Timestamp
         );
-        assert_eq!(parse_type("TIMESTAMPTZ"), ColumnType::TimestampTz);
+        assert_eq!(Postgres.parse_type("TIMESTAMPTZ"), ColumnType::TimestampTz);
         assert_eq!(
-            parse_type("numeric(12,2)"),
+            Postgres.parse_type("numeric(12,2)"),
             ColumnType::Numeric {
                 precision: 12,
                 scale: 2
             }
         );
-        assert_eq!(parse_type("jsonb"), ColumnType::Json);
+        assert_eq!(Postgres.parse_type("jsonb"), ColumnType::Json);
         assert_eq!(
-            parse_type("json"),
+            Postgres.parse_type("json"),
             ColumnType::Custom { sql: "json".into() }
         );
     }
 
     #[test]
     fn custom_types_compare_in_catalog_spelling() {
-        assert_eq!(parse_type("CHAR(3)"), parse_type("character(3)"));
-        assert_eq!(parse_type("INT[]"), parse_type("integer[]"));
         assert_eq!(
-            parse_type("varchar(10)[]"),
-            parse_type("character varying(10)[]")
+            Postgres.parse_type("CHAR(3)"),
+            Postgres.parse_type("character(3)")
         );
         assert_eq!(
-            parse_type("TIMESTAMP(3)"),
-            parse_type("timestamp(3) without time zone")
+            Postgres.parse_type("INT[]"),
+            Postgres.parse_type("integer[]")
         );
         assert_eq!(
-            parse_type("CITEXT"),
+            Postgres.parse_type("varchar(10)[]"),
+            Postgres.parse_type("character varying(10)[]")
+        );
+        assert_eq!(
+            Postgres.parse_type("TIMESTAMP(3)"),
+            Postgres.parse_type("timestamp(3) without time zone")
+        );
+        assert_eq!(
+            Postgres.parse_type("CITEXT"),
             ColumnType::Custom {
                 sql: "citext".into()
             }
         );
         assert_eq!(
-            parse_type("\"Mood\""),
+            Postgres.parse_type("\"Mood\""),
             ColumnType::Custom {
                 sql: "\"Mood\"".into()
             }
@@ -347,43 +357,43 @@ mod tests {
     fn catalog_defaults_read_back_typed() {
         let varchar = ColumnType::Varchar { max_length: 20 };
         assert_eq!(
-            parse_default("'draft'::character varying", &varchar),
+            Postgres.parse_default("'draft'::character varying", &varchar),
             DefaultValue::Text("draft".into())
         );
         assert_eq!(
-            parse_default("'it''s'::text", &ColumnType::Text),
+            Postgres.parse_default("'it''s'::text", &ColumnType::Text),
             DefaultValue::Text("it's".into())
         );
         assert_eq!(
-            parse_default("'-1'::integer", &ColumnType::Integer),
+            Postgres.parse_default("'-1'::integer", &ColumnType::Integer),
             DefaultValue::Int(-1)
         );
         assert_eq!(
-            parse_default("7", &ColumnType::SmallInt),
+            Postgres.parse_default("7", &ColumnType::SmallInt),
             DefaultValue::Int(7)
         );
         assert_eq!(
-            parse_default("2.50", &ColumnType::Double),
+            Postgres.parse_default("2.50", &ColumnType::Double),
             DefaultValue::Float("2.5".into())
         );
         assert_eq!(
-            parse_default("true", &ColumnType::Boolean),
+            Postgres.parse_default("true", &ColumnType::Boolean),
             DefaultValue::Bool(true)
         );
         assert_eq!(
-            parse_default("current_timestamp", &ColumnType::Timestamp),
+            Postgres.parse_default("current_timestamp", &ColumnType::Timestamp),
             DefaultValue::Sql("CURRENT_TIMESTAMP".into())
         );
         assert_eq!(
-            parse_default("'{}'::jsonb", &ColumnType::Json),
+            Postgres.parse_default("'{}'::jsonb", &ColumnType::Json),
             DefaultValue::Text("{}".into())
         );
         assert_eq!(
-            parse_default("nextval('posts_id_seq'::regclass)", &ColumnType::BigInt),
+            Postgres.parse_default("nextval('posts_id_seq'::regclass)", &ColumnType::BigInt),
             DefaultValue::Sql("nextval('posts_id_seq'::regclass)".into())
         );
         assert_eq!(
-            parse_default("('a'::text || 'b'::text)", &ColumnType::Text),
+            Postgres.parse_default("('a'::text || 'b'::text)", &ColumnType::Text),
             DefaultValue::Sql("('a'::text || 'b'::text)".into())
         );
         assert!(is_null_default("NULL::character varying"));
@@ -405,16 +415,16 @@ mod tests {
             renamed_from: None,
             comment: None,
         };
-        normalize_table(&mut table);
+        Postgres.normalize_table(&mut table);
         assert_eq!(table.checks[0].expr, "length(title) > 0");
         table.checks[0].expr = "((email)::text <> ''::text)".into();
-        normalize_table(&mut table);
+        Postgres.normalize_table(&mut table);
         assert_eq!(table.checks[0].expr, "email <> ''");
         table.checks[0].expr = "(length((title)::text) > 0)".into();
-        normalize_table(&mut table);
+        Postgres.normalize_table(&mut table);
         assert_eq!(table.checks[0].expr, "length(title) > 0");
         table.checks[0].expr = "note <> 'x::text'".into();
-        normalize_table(&mut table);
+        Postgres.normalize_table(&mut table);
         assert_eq!(table.checks[0].expr, "note <> 'x::text'");
         let normalized = super::super::Postgres.normalize(&crate::schema::Schema::new(vec![table]));
         assert_eq!(normalized.tables[0].checks[0].name.len(), 63);

@@ -8,8 +8,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::SqliteConnection;
 
-use super::normalize::{parse_default, parse_type};
+use super::Sqlite;
 use crate::dialect::catalog::{attach_foreign_keys, group_indexes, ForeignKeyRow, IndexPart};
+use crate::dialect::Normalize;
 use crate::error::{Error, Result};
 use crate::schema::{Check, Column, Schema, Table};
 
@@ -116,8 +117,11 @@ pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Sc
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
-        let ty = parse_type(&row.ty);
-        let default = row.dflt_value.as_deref().map(|d| parse_default(d, &ty));
+        let ty = Sqlite.parse_type(&row.ty);
+        let default = row
+            .dflt_value
+            .as_deref()
+            .map(|d| Sqlite.parse_default(d, &ty));
         if row.pk > 0 {
             pk_positions
                 .entry(row.table_name.clone())

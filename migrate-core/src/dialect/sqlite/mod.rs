@@ -6,10 +6,9 @@ mod lock;
 mod normalize;
 mod render;
 
-use super::{ColumnClause, Connector, Dialect, DialectFacts, Placeholder, TypeNames};
+use super::{ColumnClause, Dialect, DialectFacts, TypeNames};
 use crate::diff::Op;
-use crate::schema::{Column, ColumnType, DefaultValue, Schema};
-use crate::sql::{IdentQuote, Quoting};
+use crate::schema::{Column, Schema};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Sqlite;
@@ -19,11 +18,7 @@ static FACTS: DialectFacts = DialectFacts {
     aliases: &["sqlite3"],
     label: "SQLite",
     url_schemes: &["sqlite"],
-    quoting: Quoting {
-        ident: IdentQuote::Double,
-        backslash_escapes: false,
-    },
-    placeholder: Placeholder::Question,
+    connect: Some(connection::connect),
     bool_literals: ["0", "1"],
     types: TypeNames {
         double: "DOUBLE",
@@ -40,21 +35,16 @@ static FACTS: DialectFacts = DialectFacts {
         ColumnClause::NotNull,
         ColumnClause::Default,
     ],
-    transactional_ddl: true,
     keeps_foreign_key_names: false,
-    truncates_names_at: None,
     // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
     offline_prelude: &["PRAGMA foreign_keys = OFF"],
     now_text_sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    ..DialectFacts::STANDARD
 };
 
 impl Dialect for Sqlite {
     fn facts(&self) -> &'static DialectFacts {
         &FACTS
-    }
-
-    fn connector(&self) -> Connector {
-        Connector::Driver(connection::connect)
     }
 
     fn column_type(&self, column: &Column) -> String {
@@ -64,14 +54,6 @@ impl Dialect for Sqlite {
             return "INTEGER".to_owned();
         }
         FACTS.types.spell(&column.ty)
-    }
-
-    fn parse_type(&self, sql: &str) -> ColumnType {
-        normalize::parse_type(sql)
-    }
-
-    fn parse_default(&self, sql: &str, ty: &ColumnType) -> DefaultValue {
-        normalize::parse_default(sql, ty)
     }
 
     fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
