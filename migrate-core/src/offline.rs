@@ -17,6 +17,7 @@ pub fn script(
     direction: Direction,
 ) -> Result<String> {
     require_sql_for(revisions.iter().copied(), dialect.name())?;
+    let facts = dialect.facts();
     let mut out = String::new();
     let verb = match direction {
         Direction::Up => "upgrade",
@@ -27,12 +28,13 @@ pub fn script(
         dialect.name(),
         revisions.len()
     ));
-    for line in dialect.facts().offline_prelude {
+    for line in facts.offline_prelude {
         out.push_str(line);
         out.push_str(";\n");
     }
     out.push_str(&version_table::create_sql(dialect, version_table));
     out.push_str(";\n");
+    end_batch(&mut out, dialect);
 
     for revision in revisions {
         let (up, down) = revision.sql_for(dialect.name());
@@ -48,7 +50,8 @@ pub fn script(
         // MySQL commits DDL implicitly: a BEGIN there would promise what it cannot keep.
         let transaction = revision.runs_in_transaction_on(dialect);
         if transaction {
-            out.push_str("BEGIN;\n");
+            out.push_str(facts.begin_transaction);
+            out.push_str(";\n");
         }
         for statement in split_statements(body) {
             out.push_str(&statement);
@@ -63,8 +66,19 @@ pub fn script(
         out.push_str(&record);
         out.push_str(";\n");
         if transaction {
-            out.push_str("COMMIT;\n");
+            out.push_str(facts.commit_transaction);
+            out.push_str(";\n");
         }
+        end_batch(&mut out, dialect);
     }
     Ok(out)
+}
+
+/// Where the dialect's client runs what it has read so far (T-SQL's `GO`): after the
+/// version table and after each revision, so each revision is a batch of its own.
+fn end_batch(out: &mut String, dialect: &dyn Dialect) {
+    if let Some(separator) = dialect.facts().batch_separator {
+        out.push_str(separator);
+        out.push('\n');
+    }
 }

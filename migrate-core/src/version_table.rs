@@ -53,14 +53,13 @@ pub struct VersionRow {
 
 /// The statement that creates the version table if it is missing.
 pub fn create_sql(dialect: &dyn Dialect, table: &str) -> String {
-    let mut w = dialect.writer();
-    w.raw("CREATE TABLE IF NOT EXISTS ")
-        .ident(table)
-        .raw(" (revision VARCHAR(64) NOT NULL PRIMARY KEY, parents VARCHAR(1024) NOT NULL, ")
-        .raw("checksum VARCHAR(64) NOT NULL, applied_at VARCHAR(40) NOT NULL, ")
-        .raw("duration_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL, error TEXT, ")
-        .raw("statement_index BIGINT)");
-    w.finish()
+    dialect.create_table_if_missing(
+        table,
+        "revision VARCHAR(64) NOT NULL PRIMARY KEY, parents VARCHAR(1024) NOT NULL, \
+         checksum VARCHAR(64) NOT NULL, applied_at VARCHAR(40) NOT NULL, \
+         duration_ms BIGINT NOT NULL, state VARCHAR(16) NOT NULL, error TEXT, \
+         statement_index BIGINT",
+    )
 }
 
 pub fn ensure(conn: &mut Connection, table: &str) -> Result<()> {

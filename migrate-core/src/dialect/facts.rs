@@ -42,6 +42,11 @@ pub struct DialectFacts {
     pub truncates_names_at: Option<usize>,
     /// Statements an offline script starts with, outside any transaction.
     pub offline_prelude: &'static [&'static str],
+    /// The statements that start and end a transaction in a script.
+    pub begin_transaction: &'static str,
+    pub commit_transaction: &'static str,
+    /// A client's batch separator (T-SQL's `GO`), written after each revision of a script.
+    pub batch_separator: Option<&'static str>,
     /// An expression for the current UTC time as text in the runner's format
     /// (`2026-01-31T12:00:00.000Z`), for version rows written by offline scripts.
     pub now_text_sql: &'static str,
@@ -78,6 +83,9 @@ impl DialectFacts {
         keeps_foreign_key_names: true,
         truncates_names_at: None,
         offline_prelude: &[],
+        begin_transaction: "BEGIN",
+        commit_transaction: "COMMIT",
+        batch_separator: None,
         now_text_sql: "CURRENT_TIMESTAMP",
     };
 }

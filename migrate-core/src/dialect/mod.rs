@@ -118,6 +118,17 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
         w.finish()
     }
 
+    /// `CREATE TABLE` for a table that may exist already, with its column list as given.
+    fn create_table_if_missing(&self, table: &str, columns: &str) -> String {
+        let mut w = self.writer();
+        w.raw("CREATE TABLE IF NOT EXISTS ")
+            .ident(table)
+            .raw(" (")
+            .raw(columns)
+            .raw(")");
+        w.finish()
+    }
+
     fn writer(&self) -> SqlWriter {
         SqlWriter::new(self.facts().quoting)
     }

@@ -2,9 +2,6 @@
 //! fixtures are shared so that the SQLite, PostgreSQL and MySQL snapshots of one case describe
 //! the same change and can be read side by side.
 
-use super::mysql::Mysql;
-use super::postgres::Postgres;
-use super::sqlite::Sqlite;
 use super::Dialect;
 use crate::diff::{diff, reverse_plan};
 use crate::schema::{
@@ -107,8 +104,7 @@ fn up_and_down(dialect: &dyn Dialect, before: &Schema, change: &dyn Fn(&mut Sche
 
 /// One snapshot per dialect, named `<dialect>_<case>`.
 fn snapshot_each(case: &str, before: &Schema, change: &dyn Fn(&mut Schema)) {
-    let dialects: [&dyn Dialect; 3] = [&Sqlite, &Postgres, &Mysql];
-    for dialect in dialects {
+    for &dialect in super::ALL {
         insta::assert_snapshot!(
             format!("{}_{case}", dialect.name()),
             up_and_down(dialect, before, change)
