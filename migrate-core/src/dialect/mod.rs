@@ -21,6 +21,10 @@ mod render_tests;
 pub use backend::{Backend, Bind, RawVersionRow};
 pub use facts::{ColumnClause, ConnectFn, Connector, DialectFacts, Placeholder, TypeNames};
 
+use mysql::Mysql;
+use postgres::Postgres;
+use sqlite::Sqlite;
+
 use crate::diff::Op;
 use crate::schema::{Column, ColumnType, DefaultValue, Schema, Table};
 use crate::sql::SqlWriter;
@@ -28,7 +32,7 @@ use crate::sql::SqlWriter;
 /// Every dialect, in the order messages list them. Rendering needs no driver, so each is
 /// here whatever the build's features; [`Dialect::connector`] says whether this build can
 /// also connect to it.
-pub static ALL: &[&dyn Dialect] = &[&sqlite::Sqlite, &postgres::Postgres, &mysql::Mysql];
+pub static ALL: &[&dyn Dialect] = &[&Sqlite, &Postgres, &Mysql];
 
 /// The dialect a name stands for, as written in metadata, config files and `--dialect`.
 pub fn named(name: &str) -> Option<&'static dyn Dialect> {
