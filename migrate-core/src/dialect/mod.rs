@@ -5,6 +5,7 @@
 //! transactions, probes). [`ALL`] lists every dialect and drives URL schemes, name lookup and
 //! messages. The shared rendering here assembles statements from the dialects' answers.
 
+pub mod mssql;
 pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
@@ -21,6 +22,7 @@ mod render_tests;
 pub use backend::{Backend, Bind, RawVersionRow};
 pub use facts::{ColumnClause, ConnectFn, Connector, DialectFacts, Placeholder, TypeNames};
 
+use mssql::Mssql;
 use mysql::Mysql;
 use postgres::Postgres;
 use sqlite::Sqlite;
@@ -32,7 +34,7 @@ use crate::sql::SqlWriter;
 /// Every dialect, in the order messages list them. Rendering needs no driver, so each is
 /// here whatever the build's features; [`Dialect::connector`] says whether this build can
 /// also connect to it.
-pub static ALL: &[&dyn Dialect] = &[&Sqlite, &Postgres, &Mysql];
+pub static ALL: &[&dyn Dialect] = &[&Sqlite, &Postgres, &Mysql, &Mssql];
 
 /// The dialect a name stands for, as written in metadata, config files and `--dialect`.
 pub fn named(name: &str) -> Option<&'static dyn Dialect> {
