@@ -86,3 +86,103 @@ fn a_broken_statement_is_caught() {
     assert!(parse_tsql("ALTER TABLE [t] ADD CONSTRAINT [d] DEFAULT N'x' [c];").is_err());
     assert_eq!(parse_tsql("SELECT 1;\nGO\nSELECT 2;\n"), Ok(2));
 }
+
+/// A whole offline script (version table, transactions, rows, `GO`) for a history whose
+/// revisions carry SQL Server pairs rendered from the same operations as their SQLite SQL.
+#[test]
+fn an_offline_upgrade_and_downgrade_script_parses() {
+    use crate::dialect::sqlite::Sqlite;
+    use crate::dialect::Dialect;
+    use crate::revision::{write_revision, Graph, NewRevision};
+    use crate::runner::Direction;
+    use crate::schema::{Column, ColumnType, Schema, Table};
+
+    let column = |name: &str, ty| Column {
+        name: name.into(),
+        ty,
+        nullable: false,
+        default: None,
+        auto_increment: false,
+        renamed_from: None,
+        comment: None,
+    };
+    let users = Table {
+        columns: vec![
+            Column {
+                auto_increment: true,
+                ..column("id", ColumnType::BigInt)
+            },
+            column("email", ColumnType::Varchar { max_length: 80 }),
+        ],
+        primary_key: vec!["id".into()],
+        ..Table::new("users")
+    };
+    let mut grown = users.clone();
+    grown.columns.push(Column {
+        default: Some(crate::schema::DefaultValue::Text("none".into())),
+        ..column("nick", ColumnType::Varchar { max_length: 30 })
+    });
+    let steps = [
+        (Schema::default(), Schema::new(vec![users.clone()])),
+        (Schema::new(vec![users]), Schema::new(vec![grown])),
+    ];
+    let dir = tempfile::tempdir().map_err(|e| e.to_string());
+    let dir = dir
+        .as_ref()
+        .map(|d| d.path())
+        .unwrap_or(std::path::Path::new("."));
+    let mut parents = vec![];
+    for (i, (before, after)) in steps.iter().enumerate() {
+        let ops = crate::diff::diff(before, after);
+        let sql = |d: &dyn Dialect, ops: &[crate::diff::Op], from: &Schema| {
+            d.render(ops, from).join(";\n") + ";\n"
+        };
+        let down = crate::diff::reverse_plan(&ops);
+        let written = write_revision(
+            dir,
+            NewRevision {
+                id: None,
+                parents: parents.clone(),
+                message: &format!("step {i}"),
+                dialect: Sqlite.name(),
+                up_sql: sql(&Sqlite, &ops, before),
+                down_sql: sql(&Sqlite, &down, after),
+                extra: vec![(
+                    "mssql".into(),
+                    sql(&super::Mssql, &ops, before),
+                    sql(&super::Mssql, &down, after),
+                )],
+                branch_labels: vec![],
+                run_in_transaction: true,
+            },
+        );
+        match written {
+            Ok(revision) => parents = vec![revision.id],
+            Err(e) => panic!("writing step {i}: {e}"),
+        }
+    }
+    let graph = match Graph::load(dir) {
+        Ok(graph) => graph,
+        Err(e) => panic!("{e}"),
+    };
+    let revisions: Vec<_> = graph.revisions().collect();
+    for (direction, order) in [
+        (Direction::Up, revisions.clone()),
+        (Direction::Down, {
+            let mut down = revisions.clone();
+            down.reverse();
+            down
+        }),
+    ] {
+        let script = crate::offline::script(&super::Mssql, "migrate_versions", &order, direction);
+        let script = match script {
+            Ok(script) => script,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(script.contains("BEGIN TRANSACTION;"), "{script}");
+        assert_eq!(script.matches("\nGO\n").count(), 3, "{script}");
+        if let Err(e) = parse_tsql(&script) {
+            panic!("the {direction:?} script does not parse: {e}\n{script}");
+        }
+    }
+}
