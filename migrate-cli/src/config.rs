@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::GlobalArgs;
+use crate::args::GlobalArgs;
 use crate::error::CliError;
 
 /// The embedded SQLite file used when no database is configured.

@@ -1,6 +1,7 @@
 //! The command line, as a library: a project's own `migrate` binary links its model crates
 //! and calls [`main`]; tests call [`run_with`].
 
+mod args;
 mod cli;
 mod commands;
 mod config;

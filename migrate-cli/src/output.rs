@@ -5,7 +5,7 @@ use std::io::Write;
 
 use owo_colors::OwoColorize;
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use crate::args::{ColorChoice, GlobalArgs};
 use crate::error::CliError;
 
 #[derive(Debug, Clone, Copy)]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::dialect::{self, Backend, Connector, Dialect};
+use crate::dialect::{self, Backend, Connector, Dialect, Target};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 
@@ -137,7 +137,10 @@ impl Connection {
     pub fn establish(url: &DatabaseUrl) -> Result<Connection> {
         let facts = url.dialect().facts();
         let backend = match url.dialect().connector() {
-            Connector::Driver(connect) => connect(url)?,
+            Connector::Driver(connect) => connect(&Target {
+                location: url.location(),
+                shown: &url.display(),
+            })?,
             Connector::FeatureDisabled => {
                 return Err(Error::BackendDisabled {
                     url: url.display(),

@@ -5,7 +5,7 @@ use migrate_core::schema::Table;
 
 use clap::Args;
 
-use crate::cli::Format;
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
 use super::Ctx;

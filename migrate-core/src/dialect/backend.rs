@@ -8,9 +8,19 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryableByName;
 
 use super::Dialect;
-use crate::db::DatabaseUrl;
 use crate::error::Result;
 use crate::schema::Schema;
+
+/// Opens a live connection to a database of the dialect.
+pub type ConnectFn = fn(&Target<'_>) -> Result<Box<dyn Backend>>;
+
+/// What a driver connects to, and how messages show it (password hidden).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// A file path for SQLite, the URL for a server.
+    pub location: &'a str,
+    pub shown: &'a str,
+}
 
 /// A bind parameter's value.
 #[derive(Debug, Clone, Copy)]
@@ -245,10 +255,10 @@ pub(crate) fn transaction<C: diesel::Connection>(conn: &mut C, step: Step) -> Re
     done.map_err(crate::error::Error::db(context))
 }
 
-/// Opens a diesel connection to the URL's location.
-pub(crate) fn establish<C: diesel::Connection>(url: &DatabaseUrl) -> Result<C> {
-    C::establish(url.location()).map_err(|source| crate::error::Error::Connect {
-        url: url.display(),
+/// Opens a diesel connection to the target's location.
+pub(crate) fn establish<C: diesel::Connection>(target: &Target<'_>) -> Result<C> {
+    C::establish(target.location).map_err(|source| crate::error::Error::Connect {
+        url: target.shown.to_owned(),
         source,
     })
 }

@@ -1,9 +1,7 @@
 //! A dialect's constant facts as data: what would otherwise be one `match` arm per backend in
 //! many places is one value per backend, read where it matters.
 
-use super::Backend;
-use crate::db::DatabaseUrl;
-use crate::error::Result;
+use super::backend::ConnectFn;
 use crate::schema::ColumnType;
 use crate::sql::Quoting;
 
@@ -11,8 +9,6 @@ use crate::sql::Quoting;
 pub struct DialectFacts {
     /// The name in file names (`up.<name>.sql`), metadata and config.
     pub name: &'static str,
-    /// Other names accepted for it in config and on the command line.
-    pub aliases: &'static [&'static str],
     /// The product, for messages (`PostgreSQL`).
     pub label: &'static str,
     /// URL schemes that select it (`postgres://…`).
@@ -57,7 +53,6 @@ impl DialectFacts {
     /// takes the rest from here (`..DialectFacts::STANDARD`).
     pub const STANDARD: DialectFacts = DialectFacts {
         name: "",
-        aliases: &[],
         label: "",
         url_schemes: &[],
         cargo_feature: None,
@@ -196,9 +191,6 @@ impl TypeNames {
         name.to_owned()
     }
 }
-
-/// Opens a live connection to a database of the dialect.
-pub type ConnectFn = fn(&DatabaseUrl) -> Result<Box<dyn Backend>>;
 
 /// How this build reaches a live database of a dialect.
 #[derive(Debug, Clone, Copy)]

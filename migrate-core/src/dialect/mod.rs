@@ -19,8 +19,8 @@ mod text;
 #[cfg(test)]
 mod render_tests;
 
-pub use backend::{Backend, Bind, RawVersionRow};
-pub use facts::{ColumnClause, ConnectFn, Connector, DialectFacts, Placeholder, TypeNames};
+pub use backend::{Backend, Bind, ConnectFn, RawVersionRow, Target};
+pub use facts::{ColumnClause, Connector, DialectFacts, Placeholder, TypeNames};
 
 use mssql::Mssql;
 use mysql::Mysql;
@@ -35,14 +35,6 @@ use crate::sql::SqlWriter;
 /// here whatever the build's features; [`Dialect::connector`] says whether this build can
 /// also connect to it.
 pub static ALL: &[&dyn Dialect] = &[&Sqlite, &Postgres, &Mysql, &Mssql];
-
-/// The dialect a name stands for, as written in metadata, config files and `--dialect`.
-pub fn named(name: &str) -> Option<&'static dyn Dialect> {
-    let name = name.trim().to_ascii_lowercase();
-    ALL.iter()
-        .copied()
-        .find(|d| d.name() == name || d.facts().aliases.contains(&name.as_str()))
-}
 
 /// The cargo features of the drivers this build has, as the stock binary passes them on to
 /// the binary it builds.

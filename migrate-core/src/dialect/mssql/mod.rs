@@ -21,7 +21,6 @@ pub struct Mssql;
 
 static FACTS: DialectFacts = DialectFacts {
     name: "mssql",
-    aliases: &["sqlserver", "tsql"],
     label: "SQL Server",
     url_schemes: &["mssql", "sqlserver"],
     quoting: Quoting {

@@ -6,15 +6,15 @@
 use diesel::MysqlConnection;
 
 use super::Mysql;
-use crate::db::DatabaseUrl;
 use crate::dialect::backend::{diesel_common, establish};
 use crate::dialect::Backend;
+use crate::dialect::Target;
 use crate::error::Result;
 
 struct MysqlBackend(MysqlConnection);
 
-pub(super) fn connect(url: &DatabaseUrl) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(MysqlBackend(establish(url)?)))
+pub(super) fn connect(target: &Target<'_>) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(MysqlBackend(establish(target)?)))
 }
 
 impl Backend for MysqlBackend {

@@ -26,7 +26,6 @@ pub struct Mysql;
 
 static FACTS: DialectFacts = DialectFacts {
     name: "mysql",
-    aliases: &["mariadb"],
     label: "MySQL/MariaDB",
     url_schemes: &["mysql", "mariadb"],
     quoting: Quoting {

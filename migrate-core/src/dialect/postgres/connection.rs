@@ -6,15 +6,15 @@
 use diesel::PgConnection;
 
 use super::Postgres;
-use crate::db::DatabaseUrl;
 use crate::dialect::backend::{diesel_common, establish};
 use crate::dialect::Backend;
+use crate::dialect::Target;
 use crate::error::Result;
 
 struct PostgresBackend(PgConnection);
 
-pub(super) fn connect(url: &DatabaseUrl) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(PostgresBackend(establish(url)?)))
+pub(super) fn connect(target: &Target<'_>) -> Result<Box<dyn Backend>> {
+    Ok(Box::new(PostgresBackend(establish(target)?)))
 }
 
 impl Backend for PostgresBackend {

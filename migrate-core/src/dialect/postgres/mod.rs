@@ -18,7 +18,6 @@ pub struct Postgres;
 
 static FACTS: DialectFacts = DialectFacts {
     name: "postgres",
-    aliases: &["postgresql"],
     label: "PostgreSQL",
     url_schemes: &["postgres", "postgresql"],
     placeholder: Placeholder::Numbered,

@@ -9,16 +9,16 @@ use diesel::sql_types::{Nullable, Text};
 use diesel::SqliteConnection;
 
 use super::Sqlite;
-use crate::db::DatabaseUrl;
 use crate::dialect::backend::{diesel_common, establish, roll_back_above};
 use crate::dialect::Backend;
+use crate::dialect::Target;
 use crate::error::{Error, Result};
 
 struct SqliteBackend(SqliteConnection);
 
-pub(super) fn connect(url: &DatabaseUrl) -> Result<Box<dyn Backend>> {
-    create_parent_dir(Path::new(url.location()))?;
-    Ok(Box::new(SqliteBackend(establish(url)?)))
+pub(super) fn connect(target: &Target<'_>) -> Result<Box<dyn Backend>> {
+    create_parent_dir(Path::new(target.location))?;
+    Ok(Box::new(SqliteBackend(establish(target)?)))
 }
 
 fn create_parent_dir(path: &Path) -> Result<()> {

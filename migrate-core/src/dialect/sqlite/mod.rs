@@ -15,7 +15,6 @@ pub struct Sqlite;
 
 static FACTS: DialectFacts = DialectFacts {
     name: "sqlite",
-    aliases: &["sqlite3"],
     label: "SQLite",
     url_schemes: &["sqlite"],
     connect: Some(connection::connect),

@@ -1,0 +1,54 @@
+//! The global options and the value types several commands share; below every other module
+//! of the command line, so that configuration, output and commands can all read them.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database URL: sqlite://FILE (or a file path), postgres://…, mysql://…. Default: the
+    /// DATABASE_URL environment variable (also read from .env), then `database_url` in the
+    /// config file, then the embedded SQLite file `dev.db`.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// The migrations directory. Default: `migrations_dir` in the config file, else
+    /// `migrations`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub migrations_dir: Option<PathBuf>,
+
+    /// The config file. Default: `migrate.toml` when it exists.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The Cargo.toml of the workspace whose model crates the stock binary links (default:
+    /// the workspace around the current directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Print more detail.
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// Print only errors and the data asked for.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// When to color the output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
