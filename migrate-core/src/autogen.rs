@@ -69,6 +69,36 @@ pub fn plan_revision(
     }))
 }
 
+/// How the database has drifted from the migration files and the models.
+#[derive(Debug, Clone)]
+pub struct Drift<'g> {
+    /// Applied revisions whose up SQL no longer matches the recorded checksum.
+    pub edited: Vec<&'g crate::revision::Revision>,
+    /// Revisions not applied yet, in apply order.
+    pub pending: Vec<&'g crate::revision::Revision>,
+    /// What the database lacks compared with the models.
+    pub comparison: Comparison,
+}
+
+/// Everything `check` reports about a database, read in one pass; writes nothing.
+pub fn drift<'g>(
+    conn: &mut Connection,
+    graph: &'g Graph,
+    models: &Schema,
+    version_table: &str,
+) -> Result<Drift<'g>> {
+    let dialect = conn.dialect();
+    let rows = runner::applied_rows(conn, version_table)?;
+    let edited = runner::edited_revisions(graph, &rows, dialect.name());
+    let pending = graph.upgrade_plan(&runner::applied_ids(&rows), "heads")?;
+    let live = conn.introspect(version_table)?;
+    Ok(Drift {
+        edited,
+        pending,
+        comparison: compare(models, &live, dialect),
+    })
+}
+
 fn list_or_base(ids: &BTreeSet<String>) -> String {
     if ids.is_empty() {
         "base".to_owned()

@@ -1,7 +1,6 @@
 //! `check`: exit 0 when models, database and files agree; exit 3 with the list otherwise.
 
 use migrate_core::autogen;
-use migrate_core::runner;
 
 use crate::error::{exit, CliError};
 
@@ -22,32 +21,27 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
     let version_table = ctx.config.version_table.clone();
-    let dialect = conn.dialect();
-    let rows = runner::applied_rows(&mut conn, &version_table)?;
+    let drift = autogen::drift(&mut conn, &graph, &registry.schema(), &version_table)?;
     let mut problems: Vec<String> = Vec::new();
     if let Some(report) = ctx.unregistered_models(Some(&registry))? {
         problems.push(report);
     }
-
-    for revision in runner::edited_revisions(&graph, &rows, dialect.name()) {
+    for revision in &drift.edited {
         problems.push(format!(
             "revision {} ({}) was edited after it was applied: its up SQL no longer matches the recorded checksum",
             revision.id,
             revision.dir.display()
         ));
     }
-    let applied = runner::applied_ids(&rows);
-    let pending = graph.upgrade_plan(&applied, "heads")?;
-    if !pending.is_empty() {
-        let ids: Vec<&str> = pending.iter().map(|r| r.id.as_str()).collect();
+    if !drift.pending.is_empty() {
+        let ids: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
         problems.push(format!(
             "{} revision(s) not applied: {} (run `upgrade head`)",
-            pending.len(),
+            drift.pending.len(),
             ids.join(", ")
         ));
     }
-    let live = conn.introspect(&version_table)?;
-    let comparison = autogen::compare(&registry.schema(), &live, dialect);
+    let comparison = &drift.comparison;
     for op in &comparison.ops {
         problems.push(format!("models differ from the database: {op}"));
     }
