@@ -81,6 +81,22 @@ fn query<T: QueryableByName<diesel::mysql::Mysql> + 'static>(
 }
 
 pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Schema> {
+    assemble(read_catalog(conn, version_table)?)
+}
+
+/// What the catalog queries return, one list per kind of object.
+struct CatalogRows {
+    /// MariaDB, not MySQL: they print defaults and JSON checks differently.
+    mariadb: bool,
+    tables: Vec<TableRow>,
+    columns: Vec<ColumnRow>,
+    indexes: Vec<IndexRow>,
+    foreign_keys: Vec<ForeignKeyRow>,
+    checks: Vec<CheckRow>,
+}
+
+/// One query per kind of object for the whole schema.
+fn read_catalog(conn: &mut MysqlConnection, version_table: &str) -> Result<CatalogRows> {
     let mariadb = query::<VersionRow>(conn, "SELECT VERSION() AS version", "the server version")?
         .first()
         .is_some_and(|v| v.version.contains("MariaDB"));
@@ -154,7 +170,26 @@ pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Sch
             "check constraints",
         )?
     };
+    Ok(CatalogRows {
+        mariadb,
+        tables,
+        columns,
+        indexes,
+        foreign_keys,
+        checks,
+    })
+}
 
+/// The neutral schema the rows describe.
+fn assemble(rows: CatalogRows) -> Result<Schema> {
+    let CatalogRows {
+        mariadb,
+        tables,
+        columns,
+        indexes,
+        foreign_keys,
+        checks,
+    } = rows;
     let mut by_name = tables_by_name(tables);
 
     // MariaDB's JSON is LONGTEXT plus a column check `json_valid(col)` named after the

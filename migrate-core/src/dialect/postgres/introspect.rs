@@ -103,6 +103,21 @@ fn load<T: QueryableByName<diesel::pg::Pg> + 'static>(
 }
 
 pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema> {
+    assemble(read_catalog(conn, version_table)?)
+}
+
+/// What the catalog queries return, one list per kind of object.
+struct CatalogRows {
+    tables: Vec<TableRow>,
+    columns: Vec<ColumnRow>,
+    primary_keys: Vec<KeyColumnRow>,
+    indexes: Vec<IndexRow>,
+    foreign_keys: Vec<ForeignKeyRow>,
+    checks: Vec<CheckRow>,
+}
+
+/// One query per kind of object for the whole schema.
+fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogRows> {
     let tables: Vec<TableRow> = load(
         conn,
         &format!(
@@ -198,7 +213,26 @@ pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema
         version_table,
         "check constraints",
     )?;
+    Ok(CatalogRows {
+        tables,
+        columns,
+        primary_keys,
+        indexes,
+        foreign_keys,
+        checks,
+    })
+}
 
+/// The neutral schema the rows describe.
+fn assemble(rows: CatalogRows) -> Result<Schema> {
+    let CatalogRows {
+        tables,
+        columns,
+        primary_keys,
+        indexes,
+        foreign_keys,
+        checks,
+    } = rows;
     let mut by_name = tables_by_name(tables);
 
     for row in columns {

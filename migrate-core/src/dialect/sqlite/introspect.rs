@@ -57,6 +57,19 @@ const USER_TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESC
      AND m.name NOT LIKE '\\_\\_diesel\\_%' ESCAPE '\\' AND m.name <> ?";
 
 pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Schema> {
+    assemble(read_catalog(conn, version_table)?)
+}
+
+/// What the catalog queries return, one list per kind of object.
+struct CatalogRows {
+    tables: Vec<TableRow>,
+    columns: Vec<ColumnRow>,
+    indexes: Vec<IndexRow>,
+    foreign_keys: Vec<ForeignKeyRow>,
+}
+
+/// One query per kind of object for the whole schema.
+fn read_catalog(conn: &mut SqliteConnection, version_table: &str) -> Result<CatalogRows> {
     let tables: Vec<TableRow> = diesel::sql_query(format!(
         "SELECT m.name AS name, m.sql AS sql FROM sqlite_master m WHERE {USER_TABLES} ORDER BY m.name"
     ))
@@ -95,7 +108,22 @@ pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Sc
     .bind::<Text, _>(version_table)
     .load(conn)
     .map_err(Error::db("reading foreign keys"))?;
+    Ok(CatalogRows {
+        tables,
+        columns,
+        indexes,
+        foreign_keys,
+    })
+}
 
+/// The neutral schema the rows describe.
+fn assemble(rows: CatalogRows) -> Result<Schema> {
+    let CatalogRows {
+        tables,
+        columns,
+        indexes,
+        foreign_keys,
+    } = rows;
     let mut by_name: BTreeMap<String, Table> = tables
         .into_iter()
         .map(|row| {
