@@ -60,14 +60,6 @@ impl Dialect for Mssql {
         &FACTS
     }
 
-    fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
-        render::render(self, ops, before)
-    }
-
-    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
-        render::alter_column(self, table, from, to)
-    }
-
     /// ` CONSTRAINT [df_table_column] DEFAULT …`: a named default, so that changing or
     /// dropping it later can name it.
     fn default_clause(&self, table: &str, column: &Column) -> Option<String> {
@@ -92,6 +84,15 @@ impl Dialect for Mssql {
             DefaultValue::Int(i) => i.to_string(),
             DefaultValue::Float(f) | DefaultValue::Sql(f) => f.clone(),
         }
+    }
+
+    /// Renames and drops name the default constraints; see `render.rs`.
+    fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
+        render::render(self, ops, before)
+    }
+
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
+        render::alter_column(self, table, from, to)
     }
 
     fn drop_index(&self, table: &str, name: &str) -> String {

@@ -182,26 +182,21 @@ fn read_catalog(conn: &mut MysqlConnection, version_table: &str) -> Result<Catal
 
 /// The neutral schema the rows describe.
 fn assemble(rows: CatalogRows) -> Result<Schema> {
-    let CatalogRows {
-        mariadb,
-        tables,
-        columns,
-        indexes,
-        foreign_keys,
-        checks,
-    } = rows;
-    let mut by_name = tables_by_name(tables);
+    let mut by_name = tables_by_name(rows.tables);
 
     // MariaDB's JSON is LONGTEXT plus a column check `json_valid(col)` named after the
     // column: together they are the JSON type, and the check is not the model's.
     let mut json_columns: Vec<(String, String)> = Vec::new();
-    for check in &checks {
-        if mariadb && check.level == "Column" && is_json_valid_check(&check.name, &check.clause) {
+    for check in &rows.checks {
+        if rows.mariadb
+            && check.level == "Column"
+            && is_json_valid_check(&check.name, &check.clause)
+        {
             json_columns.push((check.table_name.clone(), check.name.clone()));
         }
     }
 
-    for row in columns {
+    for row in rows.columns {
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
@@ -215,7 +210,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         let default = row
             .default_value
             .as_deref()
-            .and_then(|d| default_text(d, &row.extra, mariadb))
+            .and_then(|d| default_text(d, &row.extra, rows.mariadb))
             .map(|d| Mysql.parse_default(&d, &ty));
         table.columns.push(Column {
             auto_increment: row.extra.to_ascii_lowercase().contains("auto_increment"),
@@ -228,7 +223,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         });
     }
 
-    let grouped = group_indexes(indexes.into_iter().map(|row| IndexPart {
+    let grouped = group_indexes(rows.indexes.into_iter().map(|row| IndexPart {
         table: row.table_name,
         index: row.index_name,
         unique: row.non_unique == 0,
@@ -236,7 +231,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         column: row.column_name.filter(|_| row.sub_part.is_none()),
     }));
 
-    attach_foreign_keys(&mut by_name, foreign_keys)?;
+    attach_foreign_keys(&mut by_name, rows.foreign_keys)?;
 
     for ((table_name, index_name), (index, plain)) in grouped {
         let Some(table) = by_name.get_mut(&table_name) else {
@@ -246,7 +241,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
             table.primary_key = index.columns;
             continue;
         }
-        // Expression and prefix indexes are left out rather than misread: the differ would
+        // Expression and prefix rows.indexes are left out rather than misread: the differ would
         // otherwise drop them, and the models cannot declare them anyway. So is the index
         // MySQL makes for a foreign key that has none to use: it carries the key's name and
         // comes and goes with the key.
@@ -259,7 +254,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         }
     }
 
-    for check in checks {
+    for check in rows.checks {
         let is_json = json_columns
             .iter()
             .any(|(t, c)| *t == check.table_name && *c == check.name);

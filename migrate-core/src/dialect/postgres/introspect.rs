@@ -225,17 +225,9 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
 
 /// The neutral schema the rows describe.
 fn assemble(rows: CatalogRows) -> Result<Schema> {
-    let CatalogRows {
-        tables,
-        columns,
-        primary_keys,
-        indexes,
-        foreign_keys,
-        checks,
-    } = rows;
-    let mut by_name = tables_by_name(tables);
+    let mut by_name = tables_by_name(rows.tables);
 
-    for row in columns {
+    for row in rows.columns {
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
@@ -262,7 +254,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         });
     }
 
-    for row in primary_keys {
+    for row in rows.primary_keys {
         if let Some(table) = by_name.get_mut(&row.table_name) {
             table.primary_key.push(row.column_name);
         }
@@ -281,7 +273,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         }
     }
 
-    let grouped = group_indexes(indexes.into_iter().map(|row| IndexPart {
+    let grouped = group_indexes(rows.indexes.into_iter().map(|row| IndexPart {
         table: row.table_name,
         index: row.index_name,
         unique: row.is_unique,
@@ -289,7 +281,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         column: row.column_name.filter(|_| row.is_plain),
     }));
     for ((table_name, _), (index, plain)) in grouped {
-        // Expression and partial indexes are left out rather than misread: the differ
+        // Expression and partial rows.indexes are left out rather than misread: the differ
         // would otherwise drop them, and the models cannot declare them anyway.
         if !plain {
             continue;
@@ -299,9 +291,9 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         }
     }
 
-    attach_foreign_keys(&mut by_name, foreign_keys)?;
+    attach_foreign_keys(&mut by_name, rows.foreign_keys)?;
 
-    for row in checks {
+    for row in rows.checks {
         if let Some(table) = by_name.get_mut(&row.table_name) {
             table.checks.push(Check {
                 name: row.name,

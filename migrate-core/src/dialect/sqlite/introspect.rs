@@ -118,13 +118,8 @@ fn read_catalog(conn: &mut SqliteConnection, version_table: &str) -> Result<Cata
 
 /// The neutral schema the rows describe.
 fn assemble(rows: CatalogRows) -> Result<Schema> {
-    let CatalogRows {
-        tables,
-        columns,
-        indexes,
-        foreign_keys,
-    } = rows;
-    let mut by_name: BTreeMap<String, Table> = tables
+    let mut by_name: BTreeMap<String, Table> = rows
+        .tables
         .into_iter()
         .map(|row| {
             let checks = row
@@ -141,7 +136,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         .collect();
 
     let mut pk_positions: BTreeMap<String, Vec<(i32, String)>> = BTreeMap::new();
-    for row in columns {
+    for row in rows.columns {
         let Some(table) = by_name.get_mut(&row.table_name) else {
             continue;
         };
@@ -180,8 +175,8 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         }
     }
 
-    // Indexes SQLite makes for a PRIMARY KEY clause are part of the key, not indexes.
-    let parts = indexes.into_iter().filter(|row| row.origin != "pk");
+    // Indexes SQLite makes for a PRIMARY KEY clause are part of the key, not rows.indexes.
+    let parts = rows.indexes.into_iter().filter(|row| row.origin != "pk");
     let grouped = group_indexes(parts.map(|row| IndexPart {
         table: row.table_name,
         index: row.index_name,
@@ -200,14 +195,14 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         table.indexes.push(index);
     }
 
-    attach_foreign_keys(&mut by_name, foreign_keys)?;
+    attach_foreign_keys(&mut by_name, rows.foreign_keys)?;
     let primary_keys: BTreeMap<String, Vec<String>> = by_name
         .iter()
         .map(|(name, table)| (name.clone(), table.primary_key.clone()))
         .collect();
     for table in by_name.values_mut() {
         for fk in &mut table.foreign_keys {
-            // A key written without target columns points at the referenced primary key.
+            // A key written without target rows.columns points at the referenced primary key.
             if fk.ref_columns.is_empty() {
                 if let Some(key) = primary_keys.get(&fk.ref_table) {
                     fk.ref_columns.clone_from(key);
