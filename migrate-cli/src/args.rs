@@ -18,6 +18,12 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub migrations_dir: Option<PathBuf>,
 
+    /// The dialects the migrations are written for, comma-separated (e.g. sqlite,postgres):
+    /// new revisions get an SQL pair for each. Default: `dialects` in the config file, else
+    /// the database's own.
+    #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
+    pub dialects: Option<Vec<String>>,
+
     /// The config file. Default: `migrate.toml` when it exists.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,

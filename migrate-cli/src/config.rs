@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use migrate_core::dialect::{self, Dialect};
 use serde::Deserialize;
 
 use crate::args::GlobalArgs;
@@ -22,6 +23,8 @@ pub struct ConfigFile {
     /// The workspace packages whose models the stock binary links (default: every member
     /// with a library that depends on migrate-core).
     pub model_crates: Option<Vec<String>>,
+    /// The dialects new revisions carry SQL for.
+    pub dialects: Option<Vec<String>>,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -42,6 +45,8 @@ pub struct Config {
     pub config_path: PathBuf,
     pub model_crates: Option<Vec<String>>,
     pub manifest_path: Option<PathBuf>,
+    /// The dialects listed by flag or config file, checked; empty when none are listed.
+    pub dialects: Vec<&'static dyn Dialect>,
 }
 
 impl Config {
@@ -64,7 +69,12 @@ impl Config {
                 UrlSource::EmbeddedDefault,
             )
         };
+        let dialects = dialects(
+            args.dialects.as_ref().or(file.dialects.as_ref()),
+            &config_path,
+        )?;
         Ok(Config {
+            dialects,
             database_url,
             url_source,
             migrations_dir: args
@@ -77,9 +87,40 @@ impl Config {
                 .unwrap_or_else(|| migrate_core::version_table::DEFAULT_VERSION_TABLE.to_owned()),
             config_path,
             model_crates: file.model_crates,
+
             manifest_path: args.manifest_path.clone(),
         })
     }
+}
+
+/// The listed dialect names as dialects; an unknown name is an error with the known ones and
+/// the nearest.
+fn dialects(
+    names: Option<&Vec<String>>,
+    config_path: &Path,
+) -> Result<Vec<&'static dyn Dialect>, CliError> {
+    let mut out: Vec<&'static dyn Dialect> = Vec::new();
+    for name in names.into_iter().flatten() {
+        let name = name.trim();
+        let Some(found) = dialect::ALL.iter().copied().find(|d| d.name() == name) else {
+            let known = dialect::names();
+            let nearest = known
+                .iter()
+                .min_by_key(|k| strsim::osa_distance(name, k))
+                .filter(|k| strsim::osa_distance(name, k) <= 2)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            return Err(CliError::Refused(format!(
+                "unknown dialect `{name}` (--dialects, or `dialects` in {}); {nearest}known: {}",
+                config_path.display(),
+                known.join(", ")
+            )));
+        };
+        if !out.iter().any(|d| d.name() == found.name()) {
+            out.push(found);
+        }
+    }
+    Ok(out)
 }
 
 /// Loads `.env` (the nearest one up from the current directory): it fills DATABASE_URL only

@@ -72,9 +72,10 @@ fn trim_lines(text: &str) -> String {
         .join("\n")
 }
 
-const GLOBAL_FLAGS: [&str; 9] = [
+const GLOBAL_FLAGS: [&str; 10] = [
     "--database-url",
     "--migrations-dir",
+    "--dialects",
     "--config",
     "--manifest-path",
     "-v, --verbose",

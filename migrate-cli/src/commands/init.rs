@@ -24,7 +24,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
              # database_url = \"postgres://user@localhost/app\"\n\
              database_url = \"sqlite://{DEFAULT_SQLITE_FILE}\"\n\
              migrations_dir = \"{}\"\n\
-             version_table = \"{}\"\n",
+             version_table = \"{}\"\n\
+             # The dialects new revisions carry SQL for (one pair each), e.g. SQLite in\n\
+             # development and PostgreSQL or SQL Server in production:\n\
+             # dialects = [\"sqlite\", \"postgres\"]\n",
             dir.display().to_string().replace('\\', "/"),
             ctx.config.version_table
         );

@@ -41,7 +41,15 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         None => graph.new_revision_parents()?,
     };
     let dialect = ctx.url()?.dialect();
-    let (up_sql, down_sql) = if args.autogenerate {
+    // The other listed dialects get a pair each, from the same operations.
+    let others: Vec<_> = ctx
+        .config
+        .dialects
+        .iter()
+        .copied()
+        .filter(|d| d.name() != dialect.name())
+        .collect();
+    let (up_sql, down_sql, extra) = if args.autogenerate {
         let models = ctx.models.registry()?.schema();
         let mut conn = ctx.connect()?;
         let version_table = ctx.config.version_table.clone();
@@ -66,10 +74,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             };
             ctx.say(&line)?;
         }
-        (plan.up_sql, plan.down_sql)
+        let extra = others
+            .iter()
+            .map(|d| {
+                let (up, down) = autogen::render_scripts(&plan.comparison, *d);
+                (d.name().to_owned(), up, down)
+            })
+            .collect();
+        (plan.up_sql, plan.down_sql, extra)
     } else {
-        // An empty revision for hand-written SQL.
-        (String::new(), String::new())
+        // An empty revision for hand-written SQL, with a file pair for every listed dialect.
+        let extra = others
+            .iter()
+            .map(|d| (d.name().to_owned(), String::new(), String::new()))
+            .collect();
+        (String::new(), String::new(), extra)
     };
 
     let written = write_revision(
@@ -81,7 +100,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             dialect: dialect.name(),
             up_sql,
             down_sql,
-            extra: vec![],
+            extra,
             branch_labels: args.branch_label.iter().cloned().collect(),
             run_in_transaction: true,
         },

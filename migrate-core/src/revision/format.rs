@@ -71,11 +71,19 @@ impl Revision {
         (&self.up_sql, &self.down_sql)
     }
 
-    /// Whether the revision holds SQL for `dialect`: its primary pair is for it (or names no
-    /// dialect, as plain diesel folders do), or it carries an extra pair for it.
+    /// Whether the revision can run on `dialect`: its primary pair is for it (or names no
+    /// dialect, as plain diesel folders do), it carries an extra pair for it, or it holds no
+    /// statement at all (a merge, an empty revision), which every dialect runs alike.
     pub fn has_sql_for(&self, dialect: &str) -> bool {
         self.dialect.as_deref().is_none_or(|d| d == dialect)
             || self.dialect_sql.contains_key(dialect)
+            || self.holds_no_sql()
+    }
+
+    /// True when neither up.sql nor down.sql holds a statement (comments only).
+    fn holds_no_sql(&self) -> bool {
+        crate::sql::split_statements(&self.up_sql).is_empty()
+            && crate::sql::split_statements(&self.down_sql).is_empty()
     }
 
     /// Hex sha256 of the up SQL for that dialect (what the version table records).

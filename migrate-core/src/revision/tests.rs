@@ -882,3 +882,26 @@ fn ten_thousand_revisions() {
     assert_eq!(g.range(Some(&id(10)), &id(20)).unwrap().len(), 10);
     assert_eq!(g.resolve(&id(1234)).unwrap().unwrap().id, id(1234));
 }
+
+#[test]
+fn revisions_without_statements_run_on_every_dialect() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let with_sql = write_revision(dir.path(), new_rev("table", &[])).expect("written");
+    let empty = write_revision(
+        dir.path(),
+        NewRevision {
+            up_sql: String::new(),
+            down_sql: String::new(),
+            ..new_rev("merge-like", &[&with_sql.id])
+        },
+    )
+    .expect("written");
+    assert!(require_sql_for([&empty], "postgres").is_ok());
+    assert!(require_sql_for([&empty], "mssql").is_ok());
+    let refused = require_sql_for([&with_sql, &empty], "postgres")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(refused.contains(&with_sql.id), "{refused}");
+    assert!(!refused.contains(&empty.id), "{refused}");
+}
