@@ -18,6 +18,8 @@ pub struct RevisionPlan {
     pub comparison: Comparison,
     pub up_sql: String,
     pub down_sql: String,
+    /// `(dialect, up, down)` for each other dialect asked for.
+    pub extra: Vec<(String, String, String)>,
 }
 
 /// Plans the revision that brings the database to the models, building on `parents`.
@@ -31,6 +33,7 @@ pub fn plan_revision(
     models: &Schema,
     parents: &[String],
     version_table: &str,
+    other_dialects: &[&dyn Dialect],
 ) -> Result<Option<RevisionPlan>> {
     let rows = runner::applied_rows(conn, version_table)?;
     let applied = runner::applied_ids(&rows);
@@ -62,11 +65,53 @@ pub fn plan_revision(
         )));
     }
     let (up_sql, down_sql) = render_scripts(&comparison, dialect);
+    // Another dialect renders the same operations, with the columns and tables as the models
+    // declare them: the comparison's are in the connected dialect's terms (SQLite reads a
+    // UUID column back as TEXT, which PostgreSQL must not be told).
+    let shaped = Comparison {
+        live: comparison.live.clone(),
+        ops: model_shaped(&comparison.ops, models),
+    };
+    let extra = other_dialects
+        .iter()
+        .filter(|d| d.name() != dialect.name())
+        .map(|d| {
+            let (up, down) = render_scripts(&shaped, *d);
+            (d.name().to_owned(), up, down)
+        })
+        .collect();
     Ok(Some(RevisionPlan {
         comparison,
         up_sql,
         down_sql,
+        extra,
     }))
+}
+
+/// The operations with what they create or change taken from the models as declared.
+fn model_shaped(ops: &[Op], models: &Schema) -> Vec<Op> {
+    let model_column =
+        |table: &str, name: &str| models.table(table).and_then(|t| t.column(name)).cloned();
+    ops.iter()
+        .map(|op| match op {
+            Op::CreateTable { table } => Op::CreateTable {
+                table: models
+                    .table(&table.name)
+                    .cloned()
+                    .unwrap_or_else(|| table.clone()),
+            },
+            Op::AddColumn { table, column } => Op::AddColumn {
+                table: table.clone(),
+                column: model_column(table, &column.name).unwrap_or_else(|| column.clone()),
+            },
+            Op::AlterColumn { table, from, to } => Op::AlterColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: model_column(table, &to.name).unwrap_or_else(|| to.clone()),
+            },
+            other => other.clone(),
+        })
+        .collect()
 }
 
 /// How the database has drifted from the migration files and the models.

@@ -53,7 +53,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         let models = ctx.models.registry()?.schema();
         let mut conn = ctx.connect()?;
         let version_table = ctx.config.version_table.clone();
-        let plan = autogen::plan_revision(&mut conn, &graph, &models, &parents, &version_table)?;
+        let plan = autogen::plan_revision(
+            &mut conn,
+            &graph,
+            &models,
+            &parents,
+            &version_table,
+            &others,
+        )?;
         let Some(plan) = plan else {
             ctx.say("No changes detected: the models match the database. Nothing written.")?;
             return Ok(exit::SUCCESS);
@@ -74,14 +81,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             };
             ctx.say(&line)?;
         }
-        let extra = others
-            .iter()
-            .map(|d| {
-                let (up, down) = autogen::render_scripts(&plan.comparison, *d);
-                (d.name().to_owned(), up, down)
-            })
-            .collect();
-        (plan.up_sql, plan.down_sql, extra)
+        (plan.up_sql, plan.down_sql, plan.extra)
     } else {
         // An empty revision for hand-written SQL, with a file pair for every listed dialect.
         let extra = others
