@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod server;
+
 use migrate_cli::Models;
 use migrate_core::registry::ModelDef;
 

@@ -12,133 +12,24 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Barrier;
 
 // Linking the blog registers its models with `Registry::collect()`.
 use blog as _;
 use migrate_core::autogen;
-use migrate_core::db::{Connection, DatabaseUrl};
+use migrate_core::db::Connection;
 use migrate_core::revision::{write_revision, Graph, NewRevision};
 use migrate_core::runner;
 use migrate_core::schema::{Column, ColumnType, DefaultValue, Index, Schema};
 use migrate_core::version_table::{self, State, DEFAULT_VERSION_TABLE};
 use migrate_core::Registry;
 
+use integration_tests::server::{with_database, Backend, TestDatabase};
+
 // Every mapped type and constraint kind, registered for `Registry::collect()` beside the blog.
 mod common;
 
 const VT: &str = DEFAULT_VERSION_TABLE;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    Postgres,
-    Mysql,
-}
-
-impl Backend {
-    fn env(self) -> &'static str {
-        match self {
-            Backend::Postgres => "TEST_POSTGRES_URL",
-            Backend::Mysql => "TEST_MYSQL_URL",
-        }
-    }
-}
-
-/// A database of the test's own, dropped when the test ends (also when it panics).
-struct TestDatabase {
-    backend: Backend,
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl TestDatabase {
-    /// `None` (with a note) when the backend's variable is unset; panics when the server
-    /// cannot be reached or the database cannot be made.
-    fn create(backend: Backend) -> Option<TestDatabase> {
-        let Ok(admin_url) = std::env::var(backend.env()) else {
-            eprintln!(
-                "note: {} is not set; skipping this {backend:?} test",
-                backend.env()
-            );
-            return None;
-        };
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let name = format!(
-            "migrate_test_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let url = with_database(&admin_url, &name);
-        let db = TestDatabase {
-            backend,
-            admin_url,
-            name,
-            url,
-        };
-        let mut admin = db.admin();
-        // A database left by an earlier run whose process had the same id.
-        admin.batch_execute(&db.drop_sql()).unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {}", db.name))
-            .unwrap_or_else(|e| panic!("creating database {}: {e}", db.name));
-        Some(db)
-    }
-
-    fn admin(&self) -> Connection {
-        let url = DatabaseUrl::parse(&self.admin_url).unwrap();
-        Connection::establish(&url).unwrap_or_else(|e| {
-            panic!(
-                "{} is set but the server cannot be reached: {e}",
-                self.backend.env()
-            )
-        })
-    }
-
-    fn connect(&self) -> Connection {
-        Connection::establish(&DatabaseUrl::parse(&self.url).unwrap())
-            .unwrap_or_else(|e| panic!("connecting to {}: {e}", self.name))
-    }
-
-    fn drop_sql(&self) -> String {
-        match self.backend {
-            // Sessions a failed test left open would otherwise block the drop.
-            Backend::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            Backend::Mysql => format!("DROP DATABASE IF EXISTS {}", self.name),
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let dropped = DatabaseUrl::parse(&self.admin_url)
-            .ok()
-            .and_then(|url| Connection::establish(&url).ok())
-            .map(|mut admin| admin.batch_execute(&self.drop_sql()));
-        if !matches!(dropped, Some(Ok(()))) {
-            eprintln!("warning: could not drop test database {}", self.name);
-        }
-    }
-}
-
-/// `url` with its database (the first path segment) replaced, query string kept.
-fn with_database(url: &str, database: &str) -> String {
-    let (scheme, rest) = url.split_once("://").expect("a URL with a scheme");
-    let (authority_and_path, query) = match rest.split_once('?') {
-        Some((before, query)) => (before, Some(query)),
-        None => (rest, None),
-    };
-    let authority = authority_and_path
-        .split_once('/')
-        .map_or(authority_and_path, |(authority, _)| authority);
-    let mut out = format!("{scheme}://{authority}/{database}");
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
 
 fn new_revision<'a>(
     dir: &Path,
