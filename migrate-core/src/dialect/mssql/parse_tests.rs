@@ -87,102 +87,161 @@ fn a_broken_statement_is_caught() {
     assert_eq!(parse_tsql("SELECT 1;\nGO\nSELECT 2;\n"), Ok(2));
 }
 
-/// A whole offline script (version table, transactions, rows, `GO`) for a history whose
-/// revisions carry SQL Server pairs rendered from the same operations as their SQLite SQL.
-#[test]
-fn an_offline_upgrade_and_downgrade_script_parses() {
-    use crate::dialect::sqlite::Sqlite;
-    use crate::dialect::Dialect;
-    use crate::revision::{write_revision, Graph, NewRevision};
-    use crate::runner::Direction;
-    use crate::schema::{Column, ColumnType, Schema, Table};
-
-    let column = |name: &str, ty| Column {
+/// The history of the cross-database end-to-end test (tests/tests/dialects_on_servers.rs):
+/// authors and notes; a column added; a column renamed; an index and a foreign key added.
+fn four_steps() -> Vec<crate::schema::Schema> {
+    use crate::schema::{Column, ColumnType, FkAction, ForeignKey, Index, Schema, Table};
+    let column = |name: &str, ty, nullable| Column {
         name: name.into(),
         ty,
-        nullable: false,
+        nullable,
         default: None,
         auto_increment: false,
         renamed_from: None,
         comment: None,
     };
-    let users = Table {
+    let id = Column {
+        auto_increment: true,
+        ..column("id", ColumnType::BigInt, false)
+    };
+    let authors = Table {
         columns: vec![
-            Column {
-                auto_increment: true,
-                ..column("id", ColumnType::BigInt)
-            },
-            column("email", ColumnType::Varchar { max_length: 80 }),
+            id.clone(),
+            column("name", ColumnType::Varchar { max_length: 80 }, false),
         ],
         primary_key: vec!["id".into()],
-        ..Table::new("users")
+        ..Table::new("authors")
     };
-    let mut grown = users.clone();
-    grown.columns.push(Column {
-        default: Some(crate::schema::DefaultValue::Text("none".into())),
-        ..column("nick", ColumnType::Varchar { max_length: 30 })
+    let notes = Table {
+        columns: vec![
+            id,
+            column("author_id", ColumnType::BigInt, false),
+            column("body", ColumnType::Varchar { max_length: 200 }, false),
+        ],
+        primary_key: vec!["id".into()],
+        ..Table::new("notes")
+    };
+    let mut titled = notes.clone();
+    titled.columns.push(column(
+        "title",
+        ColumnType::Varchar { max_length: 100 },
+        true,
+    ));
+    let mut renamed = titled.clone();
+    renamed.columns[2].name = "text".into();
+    renamed.columns[2].renamed_from = Some("body".into());
+    let mut linked = renamed.clone();
+    linked.columns[2].renamed_from = None;
+    linked.indexes.push(Index {
+        name: "ix_notes_author_id".into(),
+        columns: vec!["author_id".into()],
+        unique: false,
     });
-    let steps = [
-        (Schema::default(), Schema::new(vec![users.clone()])),
-        (Schema::new(vec![users]), Schema::new(vec![grown])),
-    ];
-    let dir = tempfile::tempdir().map_err(|e| e.to_string());
-    let dir = dir
-        .as_ref()
-        .map(|d| d.path())
-        .unwrap_or(std::path::Path::new("."));
+    linked.foreign_keys.push(ForeignKey {
+        name: "fk_notes_author_id_authors".into(),
+        columns: vec!["author_id".into()],
+        ref_table: "authors".into(),
+        ref_columns: vec!["id".into()],
+        on_delete: FkAction::Cascade,
+        on_update: FkAction::NoAction,
+    });
+    [notes, titled, renamed, linked]
+        .into_iter()
+        .map(|n| Schema::new(vec![authors.clone(), n]))
+        .collect()
+}
+
+/// The offline T-SQL scripts (version table, transactions, rows, `GO`) of that history, its
+/// revisions carrying SQL Server pairs beside their SQLite SQL: snapshotted, and parsed.
+#[test]
+fn the_offline_scripts_of_a_history_parse_and_are_snapshotted() {
+    use crate::dialect::sqlite::Sqlite;
+    use crate::dialect::Dialect;
+    use crate::revision::{write_revision, Graph, NewRevision};
+    use crate::runner::Direction;
+    use crate::schema::Schema;
+
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => panic!("{e}"),
+    };
+    let mut before = Schema::default();
     let mut parents = vec![];
-    for (i, (before, after)) in steps.iter().enumerate() {
-        let ops = crate::diff::diff(before, after);
+    for (i, after) in four_steps().into_iter().enumerate() {
+        let ops = crate::diff::diff(&before, &after);
+        let mut after_ops = before.clone();
+        for op in &ops {
+            crate::diff::apply(&mut after_ops, op);
+        }
+        let down = crate::diff::reverse_plan(&ops);
         let sql = |d: &dyn Dialect, ops: &[crate::diff::Op], from: &Schema| {
             d.render(ops, from).join(";\n") + ";\n"
         };
-        let down = crate::diff::reverse_plan(&ops);
+        let id = format!("step{}", i + 1);
         let written = write_revision(
-            dir,
+            dir.path(),
             NewRevision {
-                id: None,
+                id: Some(id.clone()),
                 parents: parents.clone(),
-                message: &format!("step {i}"),
+                message: &format!("step {}", i + 1),
                 dialect: Sqlite.name(),
-                up_sql: sql(&Sqlite, &ops, before),
-                down_sql: sql(&Sqlite, &down, after),
+                up_sql: sql(&Sqlite, &ops, &before),
+                down_sql: sql(&Sqlite, &down, &after_ops),
                 extra: vec![(
                     "mssql".into(),
-                    sql(&super::Mssql, &ops, before),
-                    sql(&super::Mssql, &down, after),
+                    sql(&super::Mssql, &ops, &before),
+                    sql(&super::Mssql, &down, &after_ops),
                 )],
                 branch_labels: vec![],
                 run_in_transaction: true,
             },
         );
-        match written {
-            Ok(revision) => parents = vec![revision.id],
-            Err(e) => panic!("writing step {i}: {e}"),
+        if let Err(e) = written {
+            panic!("writing step {}: {e}", i + 1);
         }
+        parents = vec![id];
+        before = after_ops;
     }
-    let graph = match Graph::load(dir) {
+    let graph = match Graph::load(dir.path()) {
         Ok(graph) => graph,
         Err(e) => panic!("{e}"),
     };
-    let revisions: Vec<_> = graph.revisions().collect();
-    for (direction, order) in [
-        (Direction::Up, revisions.clone()),
-        (Direction::Down, {
-            let mut down = revisions.clone();
-            down.reverse();
-            down
-        }),
+    let up: Vec<_> = graph.revisions().collect();
+    let mut down = up.clone();
+    down.reverse();
+    for (direction, order, name) in [
+        (Direction::Up, up, "mssql_offline_upgrade"),
+        (Direction::Down, down, "mssql_offline_downgrade"),
     ] {
-        let script = crate::offline::script(&super::Mssql, "migrate_versions", &order, direction);
-        let script = match script {
-            Ok(script) => script,
-            Err(e) => panic!("{e}"),
-        };
-        assert!(script.contains("BEGIN TRANSACTION;"), "{script}");
-        assert_eq!(script.matches("\nGO\n").count(), 3, "{script}");
+        let script =
+            match crate::offline::script(&super::Mssql, "migrate_versions", &order, direction) {
+                Ok(script) => script,
+                Err(e) => panic!("{e}"),
+            };
+        assert_eq!(script.matches("\nGO\n").count(), 5, "{script}");
         if let Err(e) = parse_tsql(&script) {
             panic!("the {direction:?} script does not parse: {e}\n{script}");
         }
+        // The revision files' headers carry the time they were written, and so do the
+        // checksums of their SQL.
+        let stable: Vec<String> = script
+            .lines()
+            .filter(|line| !line.starts_with("-- created: "))
+            .map(|line| {
+                line.split('\'')
+                    .map(|piece| {
+                        let checksum =
+                            piece.len() == 64 && piece.bytes().all(|b| b.is_ascii_hexdigit());
+                        if checksum {
+                            "<checksum>"
+                        } else {
+                            piece
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("'")
+            })
+            .collect();
+        insta::assert_snapshot!(name, stable.join("\n"));
     }
 }
