@@ -94,6 +94,23 @@ impl DatabaseUrl {
         &self.location
     }
 
+    /// The same server with another database: the URL's path replaced (servers only).
+    pub fn with_database(&self, database: &str) -> Result<DatabaseUrl> {
+        let invalid = |reason: String| Error::InvalidUrl {
+            url: self.display(),
+            reason,
+        };
+        if self.dialect.name() == dialect::sqlite::Sqlite.name() {
+            return Err(invalid("an SQLite file has no other databases".to_owned()));
+        }
+        let mut parsed = url::Url::parse(&self.location).map_err(|e| invalid(e.to_string()))?;
+        parsed.set_path(database);
+        Ok(DatabaseUrl {
+            dialect: self.dialect,
+            location: parsed.to_string(),
+        })
+    }
+
     /// The URL with any password hidden, for messages.
     pub fn display(&self) -> String {
         if self.dialect.name() == dialect::sqlite::Sqlite.name() {

@@ -18,6 +18,7 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::autogen;
 use crate::db::{Connection, DatabaseUrl};
@@ -50,58 +51,83 @@ pub fn compare_with_migrations(registry: &Registry, migrations_dir: &Path) -> Re
 /// [`compare_with_migrations`] on a given scratch database, whose dialect is the one
 /// compared in.
 ///
-/// The scratch database must be empty: no table, not even a version table. This is checked
-/// before anything runs, so pointing it at a real database by mistake changes nothing.
-/// SQLite (in memory, or a new file) is supported; a throwaway database on a PostgreSQL or
-/// MySQL server is not yet.
+/// - SQLite (in memory, or a new file): the database must be empty, not even a version
+///   table; this is checked before anything runs, so pointing it at a real database by
+///   mistake changes nothing.
+/// - A PostgreSQL or MySQL URL names the server: a throwaway database
+///   (`migrate_scratch_<pid>_<n>`) is created there, the history replayed in it, and it is
+///   dropped again, also when the replay fails. The URL's own database is only connected to.
 ///
 /// # Errors
 ///
-/// When the scratch database is not supported, cannot be opened or is not empty, when the
-/// history cannot be loaded, when a revision has no SQL for the scratch database's dialect,
-/// or when a revision fails to apply.
+/// When the scratch database cannot be opened, made or is not empty, when the history cannot
+/// be loaded, when a revision has no SQL for the scratch database's dialect, or when a
+/// revision fails to apply.
 pub fn compare_with_migrations_on(
     registry: &Registry,
     migrations_dir: &Path,
     scratch: &DatabaseUrl,
 ) -> Result<Vec<Op>> {
-    if scratch.dialect().name() != crate::dialect::Dialect::name(&crate::dialect::sqlite::Sqlite) {
-        return Err(Error::Plan(format!(
-            "replaying the migrations on {} is not supported yet: the scratch database must be \
-             SQLite\n  hint: use `compare_with_migrations`, which replays them on SQLite in memory",
-            scratch.display()
-        )));
-    }
     let graph = Graph::load(migrations_dir)?;
     let dialect = scratch.dialect();
     require_sql_for(graph.revisions(), dialect.name())?;
-    let mut conn = Connection::establish(scratch)?;
+    if dialect.name() == crate::dialect::Dialect::name(&crate::dialect::sqlite::Sqlite) {
+        return replay(registry, &graph, scratch);
+    }
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "migrate_scratch_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut server = Connection::establish(scratch)?;
+    let mut create = dialect.writer();
+    create.raw("CREATE DATABASE ").ident(&name);
+    server
+        .batch_execute(&create.finish())
+        .map_err(Error::db(format!("creating the scratch database {name}")))?;
+    let replayed = scratch
+        .with_database(&name)
+        .and_then(|url| replay(registry, &graph, &url));
+    let dropped = server
+        .batch_execute(&dialect.drop_database_sql(&name))
+        .map_err(Error::db(format!("dropping the scratch database {name}")));
+    let ops = replayed?;
+    dropped?;
+    Ok(ops)
+}
+
+/// Upgrades the empty database at `url` to every head and compares it with the models.
+fn replay(registry: &Registry, graph: &Graph, url: &DatabaseUrl) -> Result<Vec<Op>> {
+    let mut conn = Connection::establish(url)?;
     let before = conn.introspect(DEFAULT_VERSION_TABLE)?;
     if !before.tables.is_empty() || crate::version_table::exists(&mut conn, DEFAULT_VERSION_TABLE)?
     {
         return Err(Error::Plan(format!(
             "the scratch database {} is not empty; the migrations are replayed from nothing\n  \
              hint: give a new, empty database",
-            scratch.display()
+            url.display()
         )));
     }
     runner::upgrade(
         &mut conn,
-        &graph,
+        graph,
         DEFAULT_VERSION_TABLE,
         "heads",
         &mut |_| {},
     )?;
     let live = conn.introspect(DEFAULT_VERSION_TABLE)?;
-    Ok(autogen::compare(&registry.schema(), &live, dialect).ops)
+    Ok(autogen::compare(&registry.schema(), &live, url.dialect()).ops)
 }
 
 /// Fails (panics) when the models linked into this test binary differ from what the
 /// migrations in `migrations_dir` produce, listing the operations a new revision would need.
 ///
 /// Call it from a test of a crate that links every model crate (`use my_models as _;` in the
-/// test file, or the test lives in the models crate itself). The history is replayed on an
-/// in-memory SQLite database; see [`compare_with_migrations`].
+/// test file, or the test lives in the models crate itself). The history is replayed on the
+/// dialect its revisions are written for: an in-memory SQLite database, or a throwaway
+/// database on the PostgreSQL or MySQL server `DATABASE_URL` names; see
+/// [`compare_with_migrations_on`].
 ///
 /// # Panics
 ///
@@ -124,7 +150,9 @@ pub fn assert_migrations_match_models(migrations_dir: impl AsRef<Path>) {
 #[track_caller]
 pub fn assert_registry_matches_migrations(registry: &Registry, migrations_dir: impl AsRef<Path>) {
     let dir = migrations_dir.as_ref();
-    match compare_with_migrations(registry, dir) {
+    let compared =
+        primary_scratch(dir).and_then(|url| compare_with_migrations_on(registry, dir, &url));
+    match compared {
         Ok(ops) if ops.is_empty() => {}
         Ok(ops) => panic!("{}", mismatch_message(dir, &ops)),
         Err(error) => panic!(
@@ -132,6 +160,32 @@ pub fn assert_registry_matches_migrations(registry: &Registry, migrations_dir: i
             dir.display()
         ),
     }
+}
+
+/// Where the history is replayed: in memory when its revisions are SQLite's (or a plain
+/// diesel history's), else on the server `DATABASE_URL` names, which must be of the
+/// revisions' dialect.
+fn primary_scratch(dir: &Path) -> Result<DatabaseUrl> {
+    let graph = Graph::load(dir)?;
+    let primary = graph.revisions().find_map(|r| r.dialect.clone());
+    let sqlite = crate::dialect::Dialect::name(&crate::dialect::sqlite::Sqlite);
+    let Some(primary) = primary.filter(|d| d != sqlite) else {
+        return Ok(in_memory_sqlite());
+    };
+    let missing = || {
+        Error::Plan(format!(
+            "the migrations in {} are written for {primary}, so they are replayed on a throwaway \
+             database on a {primary} server\n  hint: set DATABASE_URL to that server (any \
+             database on it; it is only connected to)",
+            dir.display()
+        ))
+    };
+    let url = std::env::var("DATABASE_URL").map_err(|_| missing())?;
+    let url = DatabaseUrl::parse(&url)?;
+    if url.dialect().name() != primary {
+        return Err(missing());
+    }
+    Ok(url)
 }
 
 fn mismatch_message(dir: &Path, ops: &[Op]) -> String {
@@ -159,14 +213,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn server_databases_are_refused_before_anything_runs() {
+    fn a_missing_history_is_reported_before_any_connection() {
         let registry = Registry { models: vec![] };
         let url = DatabaseUrl::parse("postgres://u:secret@localhost/app").expect("a valid URL");
         let error = compare_with_migrations_on(&registry, Path::new("no-such-dir"), &url)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(error.contains("not supported yet"), "{error}");
+        assert!(error.contains("no-such-dir"), "{error}");
         assert!(!error.contains("secret"), "{error}");
     }
 }

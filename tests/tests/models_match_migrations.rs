@@ -177,3 +177,49 @@ fn a_registry_that_cannot_be_built_fails_with_the_error() {
     assert!(message.contains("cannot check the migrations"), "{message}");
     assert!(message.contains("claimed by two models"), "{message}");
 }
+
+/// A PostgreSQL-only project (its revisions written for `postgres`): the history is replayed
+/// on a throwaway database on the server, which is dropped again, and the helper passes for
+/// the models the revision came from and fails, naming the operation, for changed ones.
+#[cfg(feature = "postgres")]
+#[test]
+fn a_postgres_only_project_is_replayed_on_the_server() {
+    use integration_tests::server::{Backend, TestDatabase};
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let project = Project::new();
+    project.run(&[], &["init"]).expect_code(0);
+    project
+        .run_with_url(
+            &defs(V1),
+            &db.url,
+            &["revision", "--autogenerate", "-m", "initial"],
+        )
+        .expect_code(0);
+    let dir = project.migrations();
+    let server = DatabaseUrl::parse(&db.url).unwrap();
+    assert_eq!(
+        compare_with_migrations_on(&v1(), &dir, &server).unwrap(),
+        vec![]
+    );
+    let ops = compare_with_migrations_on(&v2(), &dir, &server).unwrap();
+    assert_eq!(ops.len(), 1, "{ops:?}");
+    assert!(
+        ops[0].to_string().contains("add column users.bio"),
+        "{ops:?}"
+    );
+    // The database the URL names was only connected to: nothing was applied there, and no
+    // scratch database is left behind.
+    let mut conn = db.connect();
+    assert!(conn
+        .introspect("migrate_versions")
+        .unwrap()
+        .tables
+        .is_empty());
+    let left = db.admin().batch_execute(
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_database WHERE datname LIKE \
+         'migrate\\_scratch\\_%') THEN RAISE EXCEPTION 'left'; END IF; END $$",
+    );
+    assert!(left.is_ok(), "a scratch database was left: {left:?}");
+}

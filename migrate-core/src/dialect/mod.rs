@@ -127,6 +127,13 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
         w.finish()
     }
 
+    /// Drops a database that may have sessions left (the test helper's scratch database).
+    fn drop_database_sql(&self, name: &str) -> String {
+        let mut w = self.writer();
+        w.raw("DROP DATABASE IF EXISTS ").ident(name);
+        w.finish()
+    }
+
     fn writer(&self) -> SqlWriter {
         SqlWriter::new(self.facts().quoting)
     }

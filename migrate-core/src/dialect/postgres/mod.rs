@@ -43,6 +43,15 @@ impl Dialect for Postgres {
         &FACTS
     }
 
+    /// `WITH (FORCE)` ends the sessions a failed replay left (PostgreSQL 13+).
+    fn drop_database_sql(&self, name: &str) -> String {
+        let mut w = self.writer();
+        w.raw("DROP DATABASE IF EXISTS ")
+            .ident(name)
+            .raw(" WITH (FORCE)");
+        w.finish()
+    }
+
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
         render::alter_column(self, table, from, to)
     }
