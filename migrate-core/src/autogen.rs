@@ -72,6 +72,23 @@ pub fn plan_revision(
         live: comparison.live.clone(),
         ops: model_shaped(&comparison.ops, models),
     };
+    let inexpressible: Vec<String> = other_dialects
+        .iter()
+        .filter(|d| d.name() != dialect.name())
+        .flat_map(|d| {
+            shaped
+                .ops
+                .iter()
+                .filter_map(|op| d.cannot_express(op, models))
+                .map(move |why| format!("{}: {why}", d.name()))
+        })
+        .collect();
+    if !inexpressible.is_empty() {
+        return Err(Error::Plan(format!(
+            "a listed dialect cannot express this revision; nothing written:\n  {}",
+            inexpressible.join("\n  ")
+        )));
+    }
     let extra = other_dialects
         .iter()
         .filter(|d| d.name() != dialect.name())

@@ -112,3 +112,47 @@ fn an_unknown_dialect_is_refused_with_the_known_ones() {
     assert!(out.stderr.contains("mssql"), "{}", out.stderr);
     assert!(project.revisions().is_empty());
 }
+
+/// An index on an unbounded string: fine for SQLite and PostgreSQL, impossible on SQL Server.
+#[derive(Model)]
+#[model(table = "tags")]
+pub struct Tag {
+    pub id: i64,
+    #[model(index)]
+    pub label: String,
+}
+
+#[test]
+fn what_a_listed_dialect_cannot_express_is_refused_and_nothing_written() {
+    let project = Project::new();
+    project.run(&[], &["init"]).expect_code(0);
+    let models = vec![Tag::definition()];
+    let out = project
+        .run(
+            &models,
+            &[DIALECTS, "revision", "--autogenerate", "-m", "tags"],
+        )
+        .expect_code(1);
+    assert!(
+        out.stderr
+            .contains("mssql: index ix_tags_label on tags.label"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing written"), "{}", out.stderr);
+    assert!(project.revisions().is_empty());
+    // Without SQL Server in the list the same models are fine.
+    project
+        .run(
+            &models,
+            &[
+                "--dialects=sqlite,postgres",
+                "revision",
+                "--autogenerate",
+                "-m",
+                "tags",
+            ],
+        )
+        .expect_code(0);
+    assert_eq!(project.revisions().len(), 1);
+}

@@ -95,6 +95,12 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
             .collect()
     }
 
+    /// Why this dialect cannot express an operation of a plan that ends at `target`, when it
+    /// cannot; autogenerate then writes nothing rather than a migration that fails there.
+    fn cannot_express(&self, _op: &Op, _target: &Schema) -> Option<String> {
+        None
+    }
+
     /// The statements that change a column in place, from `from` to `to`.
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String>;
 

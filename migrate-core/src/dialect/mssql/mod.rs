@@ -86,6 +86,10 @@ impl Dialect for Mssql {
         }
     }
 
+    fn cannot_express(&self, op: &Op, target: &Schema) -> Option<String> {
+        render::cannot_express(op, target)
+    }
+
     /// Renames and drops name the default constraints; see `render.rs`.
     fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
         render::render(self, ops, before)

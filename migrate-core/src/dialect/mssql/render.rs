@@ -7,7 +7,7 @@ use super::Mssql;
 use crate::dialect::statements::{fill_nulls, in_place};
 use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
-use crate::schema::{Column, FkAction, Schema};
+use crate::schema::{Column, ColumnType, FkAction, Index, Schema, Table};
 
 /// The name of a column's default constraint.
 pub(super) fn default_name(table: &str, column: &str) -> String {
@@ -104,6 +104,37 @@ fn render_op(dialect: &Mssql, op: &Op, state: &Schema) -> Vec<String> {
             out
         }
         other => in_place(dialect, other),
+    }
+}
+
+/// What SQL Server cannot do: change a column's IDENTITY in place, or index a column of an
+/// unbounded type (`NVARCHAR(MAX)`, `VARBINARY(MAX)`).
+pub(super) fn cannot_express(op: &Op, target: &Schema) -> Option<String> {
+    let unbounded =
+        |ty: &ColumnType| matches!(ty, ColumnType::Text | ColumnType::Json | ColumnType::Blob);
+    let unindexable = |table: &Table, index: &Index| {
+        index
+            .columns
+            .iter()
+            .find(|c| table.column(c).is_some_and(|c| unbounded(&c.ty)))
+            .map(|c| {
+                format!(
+                    "index {} on {}.{c}: SQL Server cannot index an unbounded string or binary \
+                     column\n    fix: give the field a max_length",
+                    index.name, table.name
+                )
+            })
+    };
+    match op {
+        Op::AlterColumn { table, from, to } if from.auto_increment != to.auto_increment => {
+            Some(format!(
+                "alter column {table}.{}: SQL Server cannot add or remove IDENTITY in place",
+                to.name
+            ))
+        }
+        Op::CreateTable { table } => table.indexes.iter().find_map(|i| unindexable(table, i)),
+        Op::AddIndex { table, index } => target.table(table).and_then(|t| unindexable(t, index)),
+        _ => None,
     }
 }
 
