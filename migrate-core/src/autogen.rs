@@ -72,9 +72,13 @@ pub fn plan_revision(
         live: comparison.live.clone(),
         ops: model_shaped(&comparison.ops, models),
     };
-    let inexpressible: Vec<String> = other_dialects
+    let others: Vec<&dyn Dialect> = other_dialects
         .iter()
+        .copied()
         .filter(|d| d.name() != dialect.name())
+        .collect();
+    let inexpressible: Vec<String> = others
+        .iter()
         .flat_map(|d| {
             shaped
                 .ops
@@ -89,9 +93,8 @@ pub fn plan_revision(
             inexpressible.join("\n  ")
         )));
     }
-    let extra = other_dialects
+    let extra = others
         .iter()
-        .filter(|d| d.name() != dialect.name())
         .map(|d| {
             let (up, down) = render_scripts(&shaped, *d);
             (d.name().to_owned(), up, down)

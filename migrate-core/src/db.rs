@@ -36,7 +36,6 @@ impl DatabaseUrl {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        let sqlite = &dialect::sqlite::Sqlite;
         let Some((scheme, _)) = text.split_once("://") else {
             let path = text.strip_prefix("sqlite:").unwrap_or(text);
             if path.is_empty() {
@@ -50,7 +49,7 @@ impl DatabaseUrl {
             .copied()
             .find(|d| d.facts().url_schemes.contains(&scheme.as_str()))
             .ok_or_else(unsupported)?;
-        if chosen.name() == sqlite.name() {
+        if chosen.name() == dialect::sqlite::Sqlite.name() {
             let path = &text[scheme.len() + 3..];
             if path.is_empty() {
                 return Err(unsupported());
@@ -89,6 +88,11 @@ impl DatabaseUrl {
         self.dialect
     }
 
+    /// Whether this is an SQLite file (or `:memory:`), the embedded default.
+    pub fn is_sqlite(&self) -> bool {
+        self.dialect.name() == dialect::sqlite::Sqlite.name()
+    }
+
     /// What the driver connects to: the file path for SQLite, the URL for a server.
     pub fn location(&self) -> &str {
         &self.location
@@ -100,7 +104,7 @@ impl DatabaseUrl {
             url: self.display(),
             reason,
         };
-        if self.dialect.name() == dialect::sqlite::Sqlite.name() {
+        if self.is_sqlite() {
             return Err(invalid("an SQLite file has no other databases".to_owned()));
         }
         let mut parsed = url::Url::parse(&self.location).map_err(|e| invalid(e.to_string()))?;
@@ -113,7 +117,7 @@ impl DatabaseUrl {
 
     /// The URL with any password hidden, for messages.
     pub fn display(&self) -> String {
-        if self.dialect.name() == dialect::sqlite::Sqlite.name() {
+        if self.is_sqlite() {
             return format!("sqlite://{}", self.location);
         }
         mask_password(&self.location)

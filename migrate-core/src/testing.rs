@@ -71,7 +71,7 @@ pub fn compare_with_migrations_on(
     let graph = Graph::load(migrations_dir)?;
     let dialect = scratch.dialect();
     require_sql_for(graph.revisions(), dialect.name())?;
-    if dialect.name() == crate::dialect::Dialect::name(&crate::dialect::sqlite::Sqlite) {
+    if scratch.is_sqlite() {
         return replay(registry, &graph, scratch);
     }
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -168,9 +168,9 @@ pub fn assert_registry_matches_migrations(registry: &Registry, migrations_dir: i
 fn primary_scratch(dir: &Path) -> Result<DatabaseUrl> {
     let graph = Graph::load(dir)?;
     let primary = graph.revisions().find_map(|r| r.dialect.clone());
-    let sqlite = crate::dialect::Dialect::name(&crate::dialect::sqlite::Sqlite);
-    let Some(primary) = primary.filter(|d| d != sqlite) else {
-        return Ok(in_memory_sqlite());
+    let in_memory = in_memory_sqlite();
+    let Some(primary) = primary.filter(|d| d != in_memory.dialect().name()) else {
+        return Ok(in_memory);
     };
     let missing = || {
         Error::Plan(format!(

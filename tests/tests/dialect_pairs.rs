@@ -14,11 +14,7 @@ mod common;
 use common::all_types;
 
 fn models() -> Vec<&'static ModelDef> {
-    vec![
-        all_types::Owner::definition(),
-        all_types::Everything::definition(),
-        all_types::Membership::definition(),
-    ]
+    all_types::definitions()
 }
 
 const DIALECTS: &str = "--dialects=sqlite,postgres,mysql,mssql";

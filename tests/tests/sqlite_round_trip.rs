@@ -11,18 +11,13 @@ use diesel::sql_types::Text;
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
 use integration_tests::Project;
 use migrate_core::registry::ModelDef;
-use migrate_core::Model;
 
 mod common;
 
 use common::all_types;
 
 fn models() -> Vec<&'static ModelDef> {
-    vec![
-        all_types::Owner::definition(),
-        all_types::Everything::definition(),
-        all_types::Membership::definition(),
-    ]
+    all_types::definitions()
 }
 
 #[derive(QueryableByName)]

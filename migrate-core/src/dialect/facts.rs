@@ -19,6 +19,9 @@ pub struct DialectFacts {
     pub connect: Option<ConnectFn>,
     pub quoting: Quoting,
     pub placeholder: Placeholder,
+    /// What a text default's literal starts with (SQL Server's `N`, so an NVARCHAR column
+    /// keeps every character).
+    pub text_literal_prefix: &'static str,
     /// `[false, true]` as literals.
     pub bool_literals: [&'static str; 2],
     pub types: TypeNames,
@@ -62,6 +65,7 @@ impl DialectFacts {
             backslash_escapes: false,
         },
         placeholder: Placeholder::Question,
+        text_literal_prefix: "",
         bool_literals: ["FALSE", "TRUE"],
         types: TypeNames::STANDARD,
         // An identity column rather than PostgreSQL's `BIGSERIAL`: the catalog reports it

@@ -194,7 +194,7 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
             DefaultValue::Float(f) => f.clone(),
             DefaultValue::Text(s) => {
                 let mut w = self.writer();
-                w.string(s);
+                w.raw(self.facts().text_literal_prefix).string(s);
                 w.finish()
             }
             DefaultValue::Sql(s) => s.clone(),

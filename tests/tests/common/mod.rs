@@ -3,7 +3,17 @@
 /// Every mapped type and constraint kind. Registered by the derive; nothing constructs them.
 #[allow(dead_code, missing_debug_implementations)]
 pub mod all_types {
+    use migrate_core::registry::ModelDef;
     use migrate_core::Model;
+
+    /// The definitions of every model here, for runs that are given their models.
+    pub fn definitions() -> Vec<&'static ModelDef> {
+        vec![
+            Owner::definition(),
+            Everything::definition(),
+            Membership::definition(),
+        ]
+    }
 
     #[derive(Model)]
     #[model(table = "owners")]

@@ -13,7 +13,7 @@ mod render;
 
 use super::{Dialect, DialectFacts, TypeNames};
 use crate::diff::Op;
-use crate::schema::{Column, DefaultValue, Schema};
+use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
 
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,7 @@ static FACTS: DialectFacts = DialectFacts {
         ident: IdentQuote::Bracket,
         backslash_escapes: false,
     },
+    text_literal_prefix: "N",
     bool_literals: ["0", "1"],
     types: TypeNames {
         boolean: "BIT",
@@ -70,20 +71,6 @@ impl Dialect for Mssql {
             .raw(" DEFAULT ")
             .raw(&self.default_sql(default));
         Some(w.finish())
-    }
-
-    /// Text literals as `N'…'`, so they keep every character in an NVARCHAR column.
-    fn default_sql(&self, default: &DefaultValue) -> String {
-        match default {
-            DefaultValue::Text(text) => {
-                let mut w = self.writer();
-                w.raw("N").string(text);
-                w.finish()
-            }
-            DefaultValue::Bool(b) => FACTS.bool_literals[usize::from(*b)].to_owned(),
-            DefaultValue::Int(i) => i.to_string(),
-            DefaultValue::Float(f) | DefaultValue::Sql(f) => f.clone(),
-        }
     }
 
     fn cannot_express(&self, op: &Op, target: &Schema) -> Option<String> {
