@@ -38,6 +38,7 @@ pub enum Error {
         ty: String,
     },
 
+    #[cfg(feature = "connect")]
     #[error("cannot connect to {url}: {source}")]
     Connect {
         url: String,
@@ -79,6 +80,7 @@ pub enum Error {
     #[error("{0}")]
     Lock(String),
 
+    #[cfg(feature = "connect")]
     #[error("database error while {context}: {source}")]
     Database {
         context: String,
@@ -115,6 +117,7 @@ pub enum Error {
 }
 
 impl Error {
+    #[cfg(feature = "connect")]
     pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(diesel::result::Error) -> Error {
         let context = context.into();
         move |source| Error::Database { context, source }

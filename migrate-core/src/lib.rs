@@ -4,20 +4,26 @@
 //! compares them with a live database, writes reviewable revisions, and applies them under a
 //! lock with a checksummed version table.
 
+#[cfg(feature = "connect")]
 pub mod autogen;
+#[cfg(feature = "connect")]
 pub mod db;
 pub mod dialect;
 pub mod diff;
 pub mod error;
 pub mod naming;
+#[cfg(feature = "connect")]
 pub mod offline;
 pub mod registry;
 pub mod revision;
+#[cfg(feature = "connect")]
 pub mod runner;
 pub mod schema;
 pub mod sql;
+#[cfg(feature = "connect")]
 pub mod testing;
 pub mod types;
+#[cfg(feature = "connect")]
 pub mod version_table;
 
 pub use error::{Error, Result};

@@ -1,9 +1,15 @@
 //! A dialect's constant facts as data: what would otherwise be one `match` arm per backend in
 //! many places is one value per backend, read where it matters.
 
+#[cfg(feature = "connect")]
 use super::backend::ConnectFn;
 use crate::schema::ColumnType;
 use crate::sql::Quoting;
+
+/// Built without the `connect` feature there are no drivers: `connect` is always `None`.
+#[cfg(not(feature = "connect"))]
+#[derive(Debug, Clone, Copy)]
+pub enum ConnectFn {}
 
 #[derive(Debug)]
 pub struct DialectFacts {

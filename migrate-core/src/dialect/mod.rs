@@ -10,7 +10,9 @@ pub mod mysql;
 pub mod postgres;
 pub mod sqlite;
 
+#[cfg(feature = "connect")]
 mod backend;
+#[cfg(feature = "connect")]
 mod catalog;
 mod facts;
 pub(crate) mod statements;
@@ -19,6 +21,7 @@ mod text;
 #[cfg(test)]
 mod render_tests;
 
+#[cfg(feature = "connect")]
 pub use backend::{Backend, Bind, ConnectFn, RawVersionRow, Target};
 pub use facts::{ColumnClause, Connector, DialectFacts, Placeholder, TypeNames};
 

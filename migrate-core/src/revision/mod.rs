@@ -7,15 +7,19 @@
 //! branch labels, `label@head`, `+N`, `-N`, `REV+N`, `REV-N`, `A:B` ranges).
 
 mod build;
+mod embed;
+mod folder;
 mod format;
 mod graph;
 mod read;
 mod target;
 mod write;
 
+pub use embed::{EmbeddedFolder, EmbeddedMigrations};
+pub use folder::{down_file, up_file, FolderFiles};
 pub use format::{checksum_sql, Revision};
 pub use graph::Graph;
-pub use read::require_sql_for;
+pub use read::{require_sql_for, scan_for_embedding};
 pub use write::{new_revision_id, write_revision, NewRevision, RevisionWriter};
 
 #[cfg(test)]

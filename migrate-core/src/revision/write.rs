@@ -10,11 +10,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use chrono::{NaiveDateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
 use sha2::{Digest, Sha256};
 
+use super::folder::entries;
 use super::format::{
     check_dialect, diesel_version, header, hex, missing_dir, slug, validate_name, version_time,
     MetadataIn, MetadataOut, Revision, FOLDER_TIME_FORMAT, METADATA,
 };
-use super::read::{entries, read_metadata};
+use super::read::read_metadata;
 use crate::error::{Error, Result};
 
 /// A revision to be written by [`write_revision`].

@@ -1,7 +1,10 @@
 //! SQLite: the embedded default.
 
+#[cfg(feature = "connect")]
 mod connection;
+#[cfg(feature = "connect")]
 mod introspect;
+#[cfg(feature = "connect")]
 mod lock;
 mod normalize;
 mod render;
@@ -17,6 +20,7 @@ static FACTS: DialectFacts = DialectFacts {
     name: "sqlite",
     label: "SQLite",
     url_schemes: &["sqlite"],
+    #[cfg(feature = "connect")]
     connect: Some(connection::connect),
     bool_literals: ["0", "1"],
     types: TypeNames {
