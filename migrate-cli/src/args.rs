@@ -2,6 +2,7 @@
 //! of the command line, so that configuration, output and commands can all read them.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
@@ -23,6 +24,17 @@ pub struct GlobalArgs {
     /// the database's own.
     #[arg(long, global = true, value_name = "LIST", value_delimiter = ',')]
     pub dialects: Option<Vec<String>>,
+
+    /// How long to wait for another run's lock before giving up (e.g. 30s, 5m); while
+    /// waiting, who holds it is printed every few seconds. Default: `lock_wait` in the config
+    /// file, else 60s.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lock_wait: Option<Duration>,
+
+    /// How long a database server gets to answer a connection attempt (e.g. 10s). Default:
+    /// `connect_timeout` in the config file, else 10s.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub connect_timeout: Option<Duration>,
 
     /// The config file. Default: `migrate.toml` when it exists.
     #[arg(long, global = true, value_name = "FILE")]

@@ -1,6 +1,7 @@
 //! Where things are: flags over environment over config file over defaults.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use migrate_core::dialect::{self, Dialect};
 use serde::Deserialize;
@@ -25,6 +26,10 @@ pub struct ConfigFile {
     pub model_crates: Option<Vec<String>>,
     /// The dialects new revisions carry SQL for.
     pub dialects: Option<Vec<String>>,
+    /// How long to wait for another run's lock, e.g. "60s".
+    pub lock_wait: Option<String>,
+    /// How long a server gets to answer a connection attempt, e.g. "10s".
+    pub connect_timeout: Option<String>,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -47,6 +52,8 @@ pub struct Config {
     pub manifest_path: Option<PathBuf>,
     /// The dialects listed by flag or config file, checked; empty when none are listed.
     pub dialects: Vec<&'static dyn Dialect>,
+    pub lock_wait: Duration,
+    pub connect_timeout: Duration,
 }
 
 impl Config {
@@ -73,7 +80,23 @@ impl Config {
             args.dialects.as_ref().or(file.dialects.as_ref()),
             &config_path,
         )?;
+        let lock_wait = match args.lock_wait {
+            Some(wait) => wait,
+            None => duration(file.lock_wait.as_deref(), "lock_wait", &config_path)?
+                .unwrap_or(migrate_core::runner::DEFAULT_LOCK_WAIT),
+        };
+        let connect_timeout = match args.connect_timeout {
+            Some(timeout) => timeout,
+            None => duration(
+                file.connect_timeout.as_deref(),
+                "connect_timeout",
+                &config_path,
+            )?
+            .unwrap_or(migrate_core::db::DEFAULT_CONNECT_TIMEOUT),
+        };
         Ok(Config {
+            lock_wait,
+            connect_timeout,
             dialects,
             database_url,
             url_source,
@@ -91,6 +114,23 @@ impl Config {
             manifest_path: args.manifest_path.clone(),
         })
     }
+}
+
+/// A duration setting of the config file (`30s`, `5m`, `1h 30m`).
+fn duration(
+    text: Option<&str>,
+    key: &str,
+    config_path: &Path,
+) -> Result<Option<Duration>, CliError> {
+    text.map(|text| {
+        humantime::parse_duration(text.trim()).map_err(|e| CliError::Config {
+            path: config_path.to_owned(),
+            message: format!(
+                "`{key} = \"{text}\"`: {e}\n  hint: write a duration such as \"30s\" or \"5m\""
+            ),
+        })
+    })
+    .transpose()
 }
 
 /// The listed dialect names as dialects; an unknown name is an error with the known ones and

@@ -8,6 +8,12 @@ pub mod exit {
     pub const ERROR: i32 = 1;
     pub const USAGE: i32 = 2;
     pub const DIFFERENCES: i32 = 3;
+    /// `current --check-heads`: revisions are pending.
+    pub const BEHIND: i32 = 4;
+    /// `current --check-heads`: the database records revisions this history does not define.
+    pub const AHEAD: i32 = 5;
+    /// `current --check-heads`: a revision failed part-way and blocks every run.
+    pub const FAILED: i32 = 6;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,7 @@ use std::io::Write;
 
 use clap::Parser;
 use migrate_core::registry::{ModelDef, Registry};
+use migrate_core::revision::EmbeddedMigrations;
 
 pub use cli::Cli;
 pub use error::{exit, CliError};
@@ -38,10 +39,41 @@ impl Models {
     }
 }
 
+/// Where the revision history comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum History {
+    /// The migrations directory (`--migrations-dir`, the config file, else `migrations`).
+    Directory,
+    /// A history compiled into the binary with `migrate_embed::embed_migrations!`; the
+    /// directory settings are then ignored.
+    Embedded(&'static EmbeddedMigrations),
+}
+
 /// Runs the command line of this process with the models linked into it, and exits with
 /// its code. A project's own migrate binary calls this.
 pub fn main() -> ! {
     std::process::exit(run(std::env::args_os()))
+}
+
+/// Like [`main`], with the history compiled into the binary: an application offers the
+/// commands (`upgrade`, `current --check-heads`, …) from its own executable, with no
+/// migrations folder beside it. `args` are the command line from the command name on.
+pub fn run_embedded<I, T>(migrations: &'static EmbeddedMigrations, args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let terminal = std::io::IsTerminal::is_terminal(&stdout);
+    run_with_history(
+        args,
+        &Models::Linked,
+        History::Embedded(migrations),
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+        terminal,
+    )
 }
 
 /// The stock binary: commands that need models run in a binary built on the fly that links
@@ -119,6 +151,22 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_with_history(args, models, History::Directory, out, err, terminal)
+}
+
+/// [`run_with`] with the history taken from `history`.
+pub fn run_with_history<I, T>(
+    args: I,
+    models: &Models,
+    history: History,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    terminal: bool,
+) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -145,6 +193,7 @@ where
         let mut ctx = commands::Ctx {
             config,
             models,
+            history,
             out: output::Output::new(&cli.global, style, &mut *out, &mut *err),
         };
         cli.command.run(&mut ctx)

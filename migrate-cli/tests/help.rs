@@ -72,10 +72,12 @@ fn trim_lines(text: &str) -> String {
         .join("\n")
 }
 
-const GLOBAL_FLAGS: [&str; 10] = [
+const GLOBAL_FLAGS: [&str; 12] = [
     "--database-url",
     "--migrations-dir",
     "--dialects",
+    "--lock-wait",
+    "--connect-timeout",
     "--config",
     "--manifest-path",
     "-v, --verbose",

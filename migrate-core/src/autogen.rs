@@ -35,7 +35,7 @@ pub fn plan_revision(
     version_table: &str,
     other_dialects: &[&dyn Dialect],
 ) -> Result<Option<RevisionPlan>> {
-    let rows = runner::applied_rows(conn, version_table)?;
+    let rows = runner::applied_rows(conn, graph, version_table)?;
     let applied = runner::applied_ids(&rows);
     let current: BTreeSet<String> = graph
         .current(&applied)
@@ -153,7 +153,7 @@ pub fn drift<'g>(
     version_table: &str,
 ) -> Result<Drift<'g>> {
     let dialect = conn.dialect();
-    let rows = runner::applied_rows(conn, version_table)?;
+    let rows = runner::applied_rows(conn, graph, version_table)?;
     let edited = runner::edited_revisions(graph, &rows, dialect.name());
     let pending = graph.upgrade_plan(&runner::applied_ids(&rows), "heads")?;
     let live = conn.introspect(version_table)?;

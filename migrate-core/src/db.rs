@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::dialect::{self, Backend, Connector, Dialect, Target};
+use std::time::Duration;
+
+use crate::dialect::{self, Backend, ConnectFn, ConnectTimeout, Connector, Dialect, Target};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 
@@ -143,6 +145,58 @@ fn mask_password(text: &str) -> String {
     }
 }
 
+/// How long a server gets to answer a connection attempt unless told otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `location` with the query parameter `name` set to the timeout in whole seconds, unless
+/// the URL sets it already (the user's own choice wins).
+fn with_default_parameter(location: &str, name: &str, timeout: Duration) -> String {
+    let Ok(mut parsed) = url::Url::parse(location) else {
+        return location.to_owned();
+    };
+    if parsed.query_pairs().any(|(key, _)| key == name) {
+        return location.to_owned();
+    }
+    let seconds = timeout.as_secs_f64().ceil().max(1.0).to_string();
+    parsed.query_pairs_mut().append_pair(name, &seconds);
+    parsed.to_string()
+}
+
+/// Runs a driver's connect on its own thread and stops waiting for it after `timeout`; a
+/// connect that never returns is left behind, holding only its socket.
+fn watchdog(
+    connect: ConnectFn,
+    location: &str,
+    shown: &str,
+    timeout: Duration,
+) -> Result<Box<dyn Backend>> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let (location, owned_shown) = (location.to_owned(), shown.to_owned());
+    std::thread::Builder::new()
+        .name("connect".to_owned())
+        .spawn(move || {
+            let outcome = connect(&Target {
+                location: &location,
+                shown: &owned_shown,
+            });
+            // The caller may have stopped waiting; then nobody receives this.
+            let _ = sender.send(outcome);
+        })
+        .map_err(|e| Error::ConnectTimeout {
+            url: shown.to_owned(),
+            seconds: 0,
+            reason: format!("could not start the connecting thread: {e}"),
+        })?;
+    match receiver.recv_timeout(timeout) {
+        Ok(outcome) => outcome,
+        Err(_) => Err(Error::ConnectTimeout {
+            url: shown.to_owned(),
+            seconds: timeout.as_secs(),
+            reason: "the server did not complete the connection".to_owned(),
+        }),
+    }
+}
+
 /// An open connection to a database.
 pub struct Connection {
     backend: Box<dyn Backend>,
@@ -155,13 +209,17 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
+    /// Connects, giving a server [`DEFAULT_CONNECT_TIMEOUT`] to answer.
     pub fn establish(url: &DatabaseUrl) -> Result<Connection> {
+        Connection::establish_within(url, DEFAULT_CONNECT_TIMEOUT)
+    }
+
+    /// Connects, giving a server `timeout` to answer (a server that accepts the connection
+    /// and then says nothing would otherwise hang the caller forever).
+    pub fn establish_within(url: &DatabaseUrl, timeout: Duration) -> Result<Connection> {
         let facts = url.dialect().facts();
-        let backend = match url.dialect().connector() {
-            Connector::Driver(connect) => connect(&Target {
-                location: url.location(),
-                shown: &url.display(),
-            })?,
+        let connect = match url.dialect().connector() {
+            Connector::Driver(connect) => connect,
             Connector::FeatureDisabled => {
                 return Err(Error::BackendDisabled {
                     url: url.display(),
@@ -175,6 +233,32 @@ impl Connection {
                     backend: facts.label,
                 })
             }
+        };
+        let shown = url.display();
+        let backend = match facts.connect_timeout {
+            ConnectTimeout::NotNeeded => connect(&Target {
+                location: url.location(),
+                shown: &shown,
+            })?,
+            ConnectTimeout::UrlParameter(name) => {
+                let started = std::time::Instant::now();
+                connect(&Target {
+                    location: &with_default_parameter(url.location(), name, timeout),
+                    shown: &shown,
+                })
+                .map_err(|e| match e {
+                    // The driver gave up at the deadline it was given: say it was the timeout.
+                    Error::Connect { source, .. } if started.elapsed() >= timeout => {
+                        Error::ConnectTimeout {
+                            url: shown.clone(),
+                            seconds: timeout.as_secs(),
+                            reason: source.to_string().trim().to_owned(),
+                        }
+                    }
+                    other => other,
+                })?
+            }
+            ConnectTimeout::Watchdog => watchdog(connect, url.location(), &shown, timeout)?,
         };
         Ok(Connection { backend })
     }

@@ -46,6 +46,18 @@ pub enum Error {
         source: diesel::ConnectionError,
     },
 
+    #[error(
+        "{url} did not answer within {seconds} s: {reason}\n  \
+         hint: check the host and port (and that a firewall does not swallow the connection); \
+         a slow network can be given more time with --connect-timeout or `connect_timeout` in \
+         migrate.toml"
+    )]
+    ConnectTimeout {
+        url: String,
+        seconds: u64,
+        reason: String,
+    },
+
     #[error("unsupported database URL `{url}`\n  hint: use a file path or one of {schemes}")]
     UnsupportedUrl { url: String, schemes: String },
 

@@ -9,6 +9,8 @@ pub mod autogen;
 #[cfg(feature = "connect")]
 pub mod db;
 pub mod dialect;
+#[cfg(feature = "connect")]
+pub mod diesel_table;
 pub mod diff;
 pub mod error;
 pub mod naming;
@@ -20,6 +22,8 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 pub mod sql;
+#[cfg(feature = "connect")]
+pub mod startup;
 #[cfg(feature = "connect")]
 pub mod testing;
 pub mod types;

@@ -112,7 +112,7 @@ fn replay(registry: &Registry, graph: &Graph, url: &DatabaseUrl) -> Result<Vec<O
     runner::upgrade(
         &mut conn,
         graph,
-        DEFAULT_VERSION_TABLE,
+        &runner::RunOptions::default(),
         "heads",
         &mut |_| {},
     )?;

@@ -105,11 +105,24 @@ fn upgrade(
     graph: &Graph,
     target: &str,
 ) -> migrate_core::Result<Vec<String>> {
-    runner::upgrade(conn, graph, VT, target, &mut |_| {})
+    runner::upgrade(
+        conn,
+        graph,
+        &runner::RunOptions::new(VT),
+        target,
+        &mut |_| {},
+    )
 }
 
 fn downgrade(conn: &mut Connection, graph: &Graph, target: &str) -> Vec<String> {
-    runner::downgrade(conn, graph, VT, target, &mut |_| {}).unwrap()
+    runner::downgrade(
+        conn,
+        graph,
+        &runner::RunOptions::new(VT),
+        target,
+        &mut |_| {},
+    )
+    .unwrap()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -338,7 +351,15 @@ fn mysql_failed_statement_is_recorded_and_refused_until_stamp() {
     // Repaired by hand (the rest of the revision run), recorded with stamp: runs again.
     conn.batch_execute("CREATE TABLE never_made (id INT PRIMARY KEY)")
         .unwrap();
-    runner::stamp(&mut conn, &graph, VT, &id, false).unwrap();
+    runner::stamp(
+        &mut conn,
+        &graph,
+        &runner::RunOptions::new(VT),
+        &id,
+        false,
+        &mut |_| {},
+    )
+    .unwrap();
     assert!(upgrade(&mut conn, &graph, "head").unwrap().is_empty());
     let rows = version_table::read(&mut conn, VT).unwrap();
     assert_eq!(rows.len(), 1);

@@ -39,7 +39,7 @@ pub(super) fn offline(
 pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
-    let version_table = ctx.config.version_table.clone();
+    let options = ctx.run_options();
     let quiet = ctx.out.quiet;
     let style = ctx.out.style;
     // The bar draws on stderr only when it is a terminal; lines go to the output either way.
@@ -54,7 +54,23 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let mut lines: Vec<String> = Vec::new();
+    let out = &mut ctx.out;
     let mut on_event = |event: Event<'_>| match event {
+        Event::WaitingForLock { holder, waited } => bar.suspend(|| {
+            // A failed write to the terminal must not end the run.
+            let _ = out.warn(&super::lock_wait_line(holder, waited));
+        }),
+        Event::Adopted { revisions } => lines.push(format!(
+            "{} {} revision(s) that `diesel migration run` applied, recorded from {}: {}",
+            style.good("adopted"),
+            revisions.len(),
+            migrate_core::diesel_table::DIESEL_TABLE,
+            revisions
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
         Event::Planned { count, .. } => bar.set_length(count as u64),
         Event::Started { revision, .. } => bar.set_message(revision.id.clone()),
         Event::Finished {
@@ -78,10 +94,8 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
         }
     };
     let result = match direction {
-        Direction::Up => runner::upgrade(&mut conn, &graph, &version_table, target, &mut on_event),
-        Direction::Down => {
-            runner::downgrade(&mut conn, &graph, &version_table, target, &mut on_event)
-        }
+        Direction::Up => runner::upgrade(&mut conn, &graph, &options, target, &mut on_event),
+        Direction::Down => runner::downgrade(&mut conn, &graph, &options, target, &mut on_event),
     };
     bar.finish_and_clear();
     for line in &lines {

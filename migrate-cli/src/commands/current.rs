@@ -1,17 +1,37 @@
-//! `current`: the revisions the database is at.
+//! `current`: the revisions the database is at; `--check-heads` makes it a readiness probe
+//! that needs the history and the database, never the models.
 
+use clap::Args;
 use migrate_core::revision::Revision;
-use migrate_core::runner;
+use migrate_core::runner::{self, Readiness};
 
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
+#[derive(Debug, Args)]
+pub struct CurrentArgs {
+    /// Exit 0 only when every head is applied: 4 when revisions are pending, 5 when the
+    /// database records revisions this history does not define (a newer release migrated
+    /// it), 6 when a revision failed part-way, 1 on any error (e.g. unreachable database).
+    /// Writes nothing.
+    #[arg(long)]
+    check_heads: bool,
+
+    /// Output format (with --check-heads).
+    #[arg(long, value_enum, default_value_t = Format::Text, requires = "check_heads")]
+    format: Format,
+}
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError> {
+    if args.check_heads {
+        return check_heads(ctx, args.format);
+    }
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
     let version_table = ctx.config.version_table.clone();
-    let rows = runner::applied_rows(&mut conn, &version_table)?;
+    let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
     let applied = runner::applied_ids(&rows);
     let current = graph.current(&applied);
     if current.is_empty() {
@@ -29,6 +49,54 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
         ))?;
     }
     Ok(exit::SUCCESS)
+}
+
+fn check_heads(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
+    let graph = ctx.graph()?;
+    let mut conn = ctx.connect()?;
+    let status = runner::status(&mut conn, &graph, &ctx.config.version_table)?;
+    let readiness = status.readiness();
+    let (code, summary) = match readiness {
+        Readiness::AtHeads => (exit::SUCCESS, format!("at head ({})", list(&status.heads))),
+        Readiness::Behind => (
+            exit::BEHIND,
+            format!(
+                "behind: {} revision(s) pending ({})",
+                status.pending.len(),
+                list(&status.pending)
+            ),
+        ),
+        Readiness::Ahead => (
+            exit::AHEAD,
+            format!(
+                "ahead: the database records revisions this history does not define ({})",
+                list(&status.unknown)
+            ),
+        ),
+        Readiness::Failed => (
+            exit::FAILED,
+            format!(
+                "failed: revision {} stopped part-way; nothing runs until it is resolved",
+                list(&status.failed)
+            ),
+        ),
+    };
+    match format {
+        Format::Text => ctx.print(&summary)?,
+        Format::Json => {
+            let value = serde_json::json!({ "readiness": readiness, "status": status });
+            ctx.print(&value.to_string())?;
+        }
+    }
+    Ok(code)
+}
+
+fn list(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".to_owned()
+    } else {
+        ids.join(", ")
+    }
 }
 
 /// One line for a revision (with `--verbose`, its parents and folder too).

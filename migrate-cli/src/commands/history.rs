@@ -25,7 +25,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
     let current: BTreeSet<String> = if args.indicate_current {
         let mut conn = ctx.connect()?;
         let version_table = ctx.config.version_table.clone();
-        let rows = runner::applied_rows(&mut conn, &version_table)?;
+        let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
         let applied = runner::applied_ids(&rows);
         graph
             .current(&applied)

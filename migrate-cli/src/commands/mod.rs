@@ -20,13 +20,14 @@ mod upgrade;
 use clap::Subcommand;
 use migrate_core::db::{Connection, DatabaseUrl};
 use migrate_core::revision::Graph;
+use migrate_core::runner::RunOptions;
 
 use crate::config::{Config, UrlSource};
 use crate::error::CliError;
 use crate::output::Output;
 use crate::scan;
 use crate::workspace::Workspace;
-use crate::Models;
+use crate::{History, Models};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -51,8 +52,8 @@ pub enum Command {
     /// Show the branch points: revisions with more than one child.
     Branches,
 
-    /// Show the revisions the database is at.
-    Current,
+    /// Show the revisions the database is at; with --check-heads, a readiness probe.
+    Current(current::CurrentArgs),
 
     /// List revisions, newest first.
     History(history::HistoryArgs),
@@ -92,7 +93,7 @@ impl Command {
             Command::Downgrade(args) => downgrade::run(ctx, args),
             Command::Merge(args) => merge::run(ctx, args),
             Command::Branches => branches::run(ctx),
-            Command::Current => current::run(ctx),
+            Command::Current(args) => current::run(ctx, args),
             Command::History(args) => history::run(ctx, args),
             Command::Heads => heads::run(ctx),
             Command::Show(args) => show::run(ctx, args),
@@ -102,10 +103,19 @@ impl Command {
     }
 }
 
+/// The line shown every few seconds while another run holds the lock.
+pub(super) fn lock_wait_line(holder: &str, waited: std::time::Duration) -> String {
+    format!(
+        "waiting for the migration lock ({} s so far), held by {holder}",
+        waited.as_secs()
+    )
+}
+
 /// What a command works with: the resolved configuration, the models, and the output.
 pub(crate) struct Ctx<'a> {
     pub config: Config,
     pub models: &'a Models,
+    pub history: History,
     pub out: Output<'a>,
 }
 
@@ -137,7 +147,18 @@ impl Ctx<'_> {
         } else if self.out.verbose {
             self.out.note(&format!("database {}", url.display()))?;
         }
-        Ok(Connection::establish(&url)?)
+        Ok(Connection::establish_within(
+            &url,
+            self.config.connect_timeout,
+        )?)
+    }
+
+    /// How runs behave: the configured version table and lock wait.
+    pub fn run_options(&self) -> RunOptions {
+        RunOptions {
+            lock_wait: self.config.lock_wait,
+            ..RunOptions::new(self.config.version_table.clone())
+        }
     }
 
     /// Models in the workspace's sources that this binary did not register, as a report;
@@ -157,7 +178,11 @@ impl Ctx<'_> {
         Ok((!missing.is_empty()).then(|| scan::report(&missing, &workspace.root)))
     }
 
+    /// The revision graph: the one compiled into the binary, else the migrations directory.
     pub fn graph(&self) -> Result<Graph, CliError> {
-        Ok(Graph::load(&self.config.migrations_dir)?)
+        Ok(match self.history {
+            History::Embedded(migrations) => migrations.graph()?,
+            History::Directory => Graph::load(&self.config.migrations_dir)?,
+        })
     }
 }

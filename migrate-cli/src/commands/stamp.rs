@@ -21,8 +21,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &StampArgs) -> Result<i32, CliError> 
     let (target, purge) = (args.target.as_str(), args.purge);
     let graph = ctx.graph()?;
     let mut conn = ctx.connect()?;
-    let version_table = ctx.config.version_table.clone();
-    let stamped = runner::stamp(&mut conn, &graph, &version_table, target, purge)?;
+    let options = ctx.run_options();
+    let out = &mut ctx.out;
+    let stamped = runner::stamp(&mut conn, &graph, &options, target, purge, &mut |event| {
+        if let runner::Event::WaitingForLock { holder, waited } = event {
+            // A failed write to the terminal must not end the run.
+            let _ = out.warn(&super::lock_wait_line(holder, waited));
+        }
+    })?;
     ctx.say(&format!(
         "Stamped {target}: {} revision(s) recorded as applied without running them",
         stamped.len()

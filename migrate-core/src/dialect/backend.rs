@@ -4,6 +4,8 @@
 //! connection type (diesel's query types are generic over the backend, so one text serves
 //! all three without a trait-bound for every SQL type).
 
+use std::time::{Duration, Instant};
+
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::QueryableByName;
 
@@ -20,6 +22,56 @@ pub struct Target<'a> {
     /// A file path for SQLite, the URL for a server.
     pub location: &'a str,
     pub shown: &'a str,
+}
+
+/// How long a run waits for the lock, and whom it tells while it waits.
+pub struct LockWait<'a> {
+    pub timeout: Duration,
+    /// Called every few seconds while another session holds the lock, with a description
+    /// of that session (as far as the database says) and the time waited so far.
+    pub on_wait: &'a mut dyn FnMut(&str, Duration),
+}
+
+impl std::fmt::Debug for LockWait<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LockWait")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LockWait<'_> {
+    /// Waits for a lock taken by `attempt`, which tries for at most the slice it is given
+    /// and says whether it got the lock. Between attempts, `holder` describes who has it and
+    /// [`LockWait::on_wait`] is told: first after a second, then every few seconds.
+    pub(crate) fn poll(
+        &mut self,
+        mut attempt: impl FnMut(Duration) -> Result<bool>,
+        mut holder: impl FnMut() -> String,
+        gave_up: impl FnOnce(Duration, &str) -> crate::error::Error,
+    ) -> Result<()> {
+        const FIRST_REPORT: Duration = Duration::from_secs(1);
+        const REPORT_EVERY: Duration = Duration::from_secs(5);
+        let started = Instant::now();
+        let mut next_report = FIRST_REPORT;
+        loop {
+            let waited = started.elapsed();
+            let slice = next_report
+                .saturating_sub(waited)
+                .min(self.timeout.saturating_sub(waited));
+            if attempt(slice)? {
+                return Ok(());
+            }
+            let waited = started.elapsed();
+            if waited >= self.timeout {
+                return Err(gave_up(self.timeout, &holder()));
+            }
+            if waited >= next_report {
+                (self.on_wait)(&holder(), waited);
+                next_report = waited + REPORT_EVERY;
+            }
+        }
+    }
 }
 
 /// A bind parameter's value.
@@ -52,6 +104,13 @@ pub struct RawVersionRow {
     pub statement_index: Option<i64>,
 }
 
+/// A single text, read as column `value`.
+#[derive(Debug, QueryableByName)]
+pub(crate) struct TextRow {
+    #[diesel(sql_type = Text)]
+    pub value: String,
+}
+
 /// A single count, read as column `n`.
 #[derive(Debug, QueryableByName)]
 pub(crate) struct CountRow {
@@ -72,6 +131,9 @@ pub trait Backend: Send {
     /// The rows a `SELECT` of the version table's columns returns.
     fn load_version_rows(&mut self, sql: &str) -> diesel::QueryResult<Vec<RawVersionRow>>;
 
+    /// The `value` column of every row a query returns.
+    fn load_texts(&mut self, sql: &str) -> diesel::QueryResult<Vec<String>>;
+
     /// The `n` column of the first row of a counting query (0 without rows).
     fn count(&mut self, sql: &str, binds: &[Bind<'_>]) -> diesel::QueryResult<i64>;
 
@@ -83,8 +145,8 @@ pub trait Backend: Send {
     /// surrounding transaction.
     fn table_exists(&mut self, table: &str) -> Result<bool>;
 
-    /// Takes the run-wide lock (DESIGN §6), waiting up to the backend's timeout.
-    fn lock(&mut self) -> Result<()>;
+    /// Takes the run-wide lock (DESIGN §6), waiting as `wait` says.
+    fn lock(&mut self, wait: &mut LockWait<'_>) -> Result<()>;
 
     /// Ends the run: rolls back a revision an error left open, keeps what finished
     /// revisions committed, and releases the lock.
@@ -149,6 +211,13 @@ macro_rules! diesel_common {
         ) -> diesel::QueryResult<Vec<$crate::dialect::RawVersionRow>> {
             use diesel::RunQueryDsl as _;
             diesel::sql_query(sql).load(&mut self.0)
+        }
+
+        fn load_texts(&mut self, sql: &str) -> diesel::QueryResult<Vec<String>> {
+            use diesel::RunQueryDsl as _;
+            let rows: Vec<$crate::dialect::backend::TextRow> =
+                diesel::sql_query(sql).load(&mut self.0)?;
+            Ok(rows.into_iter().map(|row| row.value).collect())
         }
 
         fn count(

@@ -6,6 +6,18 @@ use super::backend::ConnectFn;
 use crate::schema::ColumnType;
 use crate::sql::Quoting;
 
+/// How a backend bounds the time a connection attempt takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectTimeout {
+    /// A local file: nothing to wait for.
+    NotNeeded,
+    /// The driver takes a URL query parameter of this name, in whole seconds.
+    UrlParameter(&'static str),
+    /// The driver has no setting: the attempt runs on its own thread and is abandoned when
+    /// the time is up.
+    Watchdog,
+}
+
 /// Built without the `connect` feature there are no drivers: `connect` is always `None`.
 #[cfg(not(feature = "connect"))]
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +35,8 @@ pub struct DialectFacts {
     pub cargo_feature: Option<&'static str>,
     /// Opens a connection, when this build has the driver (see [`Connector`]).
     pub connect: Option<ConnectFn>,
+    /// How a connection attempt is bounded in time.
+    pub connect_timeout: ConnectTimeout,
     pub quoting: Quoting,
     pub placeholder: Placeholder,
     /// What a text default's literal starts with (SQL Server's `N`, so an NVARCHAR column
@@ -66,6 +80,7 @@ impl DialectFacts {
         url_schemes: &[],
         cargo_feature: None,
         connect: None,
+        connect_timeout: ConnectTimeout::NotNeeded,
         quoting: Quoting {
             ident: crate::sql::IdentQuote::Double,
             backslash_escapes: false,

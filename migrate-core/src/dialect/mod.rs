@@ -22,8 +22,8 @@ mod text;
 mod render_tests;
 
 #[cfg(feature = "connect")]
-pub use backend::{Backend, Bind, ConnectFn, RawVersionRow, Target};
-pub use facts::{ColumnClause, Connector, DialectFacts, Placeholder, TypeNames};
+pub use backend::{Backend, Bind, ConnectFn, LockWait, RawVersionRow, Target};
+pub use facts::{ColumnClause, ConnectTimeout, Connector, DialectFacts, Placeholder, TypeNames};
 
 use mssql::Mssql;
 use mysql::Mysql;

@@ -104,6 +104,11 @@ impl Revision {
         self.run_in_transaction && dialect.facts().transactional_ddl
     }
 
+    /// The version diesel records for this folder in `__diesel_schema_migrations`.
+    pub fn diesel_version(&self) -> String {
+        diesel_version(&self.folder_name())
+    }
+
     /// The folder's name (e.g. `2026-11-21-204512_add_users`), for messages.
     pub fn folder_name(&self) -> String {
         match self.dir.file_name() {

@@ -24,8 +24,8 @@ impl Backend for MysqlBackend {
                        WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
     );
 
-    fn lock(&mut self) -> Result<()> {
-        super::lock::acquire_lock(&mut self.0)
+    fn lock(&mut self, wait: &mut crate::dialect::LockWait<'_>) -> Result<()> {
+        super::lock::acquire_lock(&mut self.0, wait)
     }
 
     fn release(&mut self) -> Result<()> {

@@ -16,7 +16,7 @@ mod lock;
 mod normalize;
 mod render;
 
-use super::{ColumnClause, Dialect, DialectFacts, TypeNames};
+use super::{ColumnClause, ConnectTimeout, Dialect, DialectFacts, TypeNames};
 use crate::diff::Op;
 use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
@@ -62,6 +62,7 @@ static FACTS: DialectFacts = DialectFacts {
     // %f is microseconds; the runner's format has milliseconds.
     now_text_sql: "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')",
     // The driver, with the cargo feature.
+    connect_timeout: ConnectTimeout::Watchdog,
     cargo_feature: Some("mysql"),
     #[cfg(feature = "mysql")]
     connect: Some(connection::connect),

@@ -24,8 +24,8 @@ impl Backend for PostgresBackend {
                        WHERE schemaname = current_schema() AND tablename = $1"
     );
 
-    fn lock(&mut self) -> Result<()> {
-        super::lock::acquire_lock(&mut self.0)
+    fn lock(&mut self, wait: &mut crate::dialect::LockWait<'_>) -> Result<()> {
+        super::lock::acquire_lock(&mut self.0, wait)
     }
 
     fn release(&mut self) -> Result<()> {

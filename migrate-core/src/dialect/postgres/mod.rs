@@ -7,10 +7,15 @@
 mod connection;
 mod introspect;
 mod lock;
+
 mod normalize;
 mod render;
 
-use super::{Dialect, DialectFacts, Placeholder, TypeNames};
+/// The advisory lock key every run takes (for tools and tests that look for it in pg_locks).
+#[cfg(feature = "postgres")]
+pub use lock::LOCK_KEY;
+
+use super::{ConnectTimeout, Dialect, DialectFacts, Placeholder, TypeNames};
 use crate::schema::Column;
 
 #[derive(Debug, Clone, Copy)]
@@ -32,6 +37,7 @@ static FACTS: DialectFacts = DialectFacts {
     truncates_names_at: Some(63),
     now_text_sql: "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
     // The driver, with the cargo feature.
+    connect_timeout: ConnectTimeout::UrlParameter("connect_timeout"),
     cargo_feature: Some("postgres"),
     #[cfg(feature = "postgres")]
     connect: Some(connection::connect),

@@ -46,14 +46,14 @@ impl Backend for SqliteBackend {
         table_exists: "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?"
     );
 
-    fn lock(&mut self) -> Result<()> {
+    fn lock(&mut self, wait: &mut crate::dialect::LockWait<'_>) -> Result<()> {
         // Rebuilding a table drops it; with foreign keys on, that would fire ON DELETE
         // actions on the rows that reference it. The pragma is ignored inside a
         // transaction, so it is set before the lock is taken.
         self.0
             .batch_execute("PRAGMA foreign_keys = OFF")
             .map_err(Error::db("turning foreign keys off for the run"))?;
-        super::lock::begin_exclusive(&mut self.0)
+        super::lock::begin_exclusive(&mut self.0, wait)
     }
 
     /// The run is one transaction: finished revisions (released savepoints) commit with it.

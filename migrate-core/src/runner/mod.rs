@@ -1,14 +1,53 @@
 //! Applies revisions: lock first, then read the applied set, then apply each revision and
 //! its version row together, then release the lock on every path.
 
+mod integrity;
+pub(crate) mod stamp;
+mod status;
+
 use std::collections::BTreeSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::db::Connection;
+use crate::dialect::LockWait;
+use crate::diesel_table;
 use crate::error::{Error, Result};
 use crate::revision::{Graph, Revision};
 use crate::sql::split_statements;
 use crate::version_table::{self, State, VersionRow};
+
+use integrity::check_integrity;
+pub use integrity::edited_revisions;
+pub use stamp::stamp;
+pub use status::{status, Readiness, Status};
+
+/// How long a run waits for another one's lock unless told otherwise.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// How a run behaves.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The version table's name.
+    pub version_table: String,
+    /// How long to wait for the run-wide lock before giving up.
+    pub lock_wait: Duration,
+}
+
+impl RunOptions {
+    /// The defaults, with this version table.
+    pub fn new(version_table: impl Into<String>) -> RunOptions {
+        RunOptions {
+            version_table: version_table.into(),
+            lock_wait: DEFAULT_LOCK_WAIT,
+        }
+    }
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions::new(version_table::DEFAULT_VERSION_TABLE)
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -19,6 +58,10 @@ pub enum Direction {
 /// What the runner reports while it works.
 #[derive(Debug)]
 pub enum Event<'a> {
+    /// Another run holds the lock; said every few seconds while waiting.
+    WaitingForLock { holder: &'a str, waited: Duration },
+    /// Revisions `diesel migration run` applied, recorded in the version table now.
+    Adopted { revisions: &'a [&'a Revision] },
     /// The plan, before anything runs.
     Planned { count: usize, direction: Direction },
     Started {
@@ -32,12 +75,28 @@ pub enum Event<'a> {
     },
 }
 
-/// The applied set as recorded in the version table (empty when the table does not exist).
-pub fn applied_rows(conn: &mut Connection, version_table: &str) -> Result<Vec<VersionRow>> {
-    if !version_table::exists(conn, version_table)? {
-        return Ok(vec![]);
+/// The applied set: the version table's rows (none when it does not exist), plus the
+/// revisions diesel's own table records and the version table does not yet (see
+/// [`diesel_table`]). Reads only.
+pub fn applied_rows(
+    conn: &mut Connection,
+    graph: &Graph,
+    version_table: &str,
+) -> Result<Vec<VersionRow>> {
+    let mut rows = if version_table::exists(conn, version_table)? {
+        version_table::read(conn, version_table)?
+    } else {
+        Vec::new()
+    };
+    if let Some(versions) = diesel_table::versions(conn)? {
+        let dialect = conn.dialect().name();
+        let adopted: Vec<VersionRow> = diesel_table::not_yet_recorded(graph, &rows, &versions)
+            .into_iter()
+            .map(|revision| applied_row(revision, dialect, 0))
+            .collect();
+        rows.extend(adopted);
     }
-    version_table::read(conn, version_table)
+    Ok(rows)
 }
 
 pub fn applied_ids(rows: &[VersionRow]) -> BTreeSet<String> {
@@ -47,81 +106,29 @@ pub fn applied_ids(rows: &[VersionRow]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Refuses to work on a history the files no longer explain.
-fn check_integrity(
-    graph: &Graph,
-    rows: &[VersionRow],
-    version_table: &str,
-    dialect: &str,
-) -> Result<()> {
-    if let Some(failed) = rows.iter().find(|r| r.state == State::Failed) {
-        return Err(Error::Integrity(format!(
-            "revision {} failed part-way (statement {}): {}\n  \
-             hint: repair the database by hand, then record the outcome with `stamp {}` \
-             (it ran) or `stamp {}` (it did not)",
-            failed.revision,
-            failed.statement_index.unwrap_or(0),
-            failed.error.as_deref().unwrap_or("unknown error"),
-            failed.revision,
-            failed.parents.first().map_or("base", String::as_str),
-        )));
+/// The row recording that `revision` ran.
+fn applied_row(revision: &Revision, dialect: &str, duration_ms: i64) -> VersionRow {
+    VersionRow {
+        revision: revision.id.clone(),
+        parents: revision.parents.clone(),
+        checksum: revision.checksum(dialect),
+        applied_at: version_table::now_text(),
+        duration_ms,
+        state: State::Applied,
+        error: None,
+        statement_index: None,
     }
-    let missing: Vec<&str> = rows
-        .iter()
-        .filter(|r| graph.get(&r.revision).is_none())
-        .map(|r| r.revision.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Integrity(format!(
-            "the database records revisions that no migration folder defines: {}\n  \
-             hint: restore those folders (e.g. from version control), or, if they were removed on \
-             purpose, stamp the database at a revision that exists (`stamp REV --purge` rewrites {version_table})",
-            missing.join(", ")
-        )));
-    }
-    let edited = edited_revisions(graph, rows, dialect);
-    if !edited.is_empty() {
-        let listed: Vec<String> = edited
-            .iter()
-            .map(|r| format!("{} ({})", r.id, r.dir.display()))
-            .collect();
-        return Err(Error::Integrity(format!(
-            "applied revisions were edited after they ran (their up SQL no longer matches the \
-             checksum recorded in {version_table}): {}\n  \
-             hint: restore the original files (e.g. `git checkout -- <folder>`); put further \
-             changes in a new revision. If the edit only matches what the database already has, \
-             re-record the history with `stamp <current revision> --purge`",
-            listed.join(", ")
-        )));
-    }
-    Ok(())
-}
-
-/// Applied revisions whose up SQL no longer matches the checksum recorded when they ran.
-pub fn edited_revisions<'g>(
-    graph: &'g Graph,
-    rows: &[VersionRow],
-    dialect: &str,
-) -> Vec<&'g Revision> {
-    rows.iter()
-        .filter(|r| r.state == State::Applied)
-        .filter_map(|r| {
-            graph
-                .get(&r.revision)
-                .filter(|rev| rev.checksum(dialect) != r.checksum)
-        })
-        .collect()
 }
 
 /// Upgrades to `target`; returns the ids applied, in order.
 pub fn upgrade(
     conn: &mut Connection,
     graph: &Graph,
-    version_table: &str,
+    options: &RunOptions,
     target: &str,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Vec<String>> {
-    run(conn, graph, version_table, on_event, |applied| {
+    run(conn, graph, options, on_event, |applied| {
         Ok((graph.upgrade_plan(applied, target)?, Direction::Up))
     })
 }
@@ -130,11 +137,11 @@ pub fn upgrade(
 pub fn downgrade(
     conn: &mut Connection,
     graph: &Graph,
-    version_table: &str,
+    options: &RunOptions,
     target: &str,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<Vec<String>> {
-    run(conn, graph, version_table, on_event, |applied| {
+    run(conn, graph, options, on_event, |applied| {
         Ok((graph.downgrade_plan(applied, target)?, Direction::Down))
     })
 }
@@ -142,27 +149,38 @@ pub fn downgrade(
 fn run<'g>(
     conn: &mut Connection,
     graph: &'g Graph,
-    version_table: &str,
+    options: &RunOptions,
     on_event: &mut dyn FnMut(Event<'_>),
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
-    locked(conn, |conn| {
-        run_locked(conn, graph, version_table, on_event, plan)
+    locked(conn, options, on_event, |conn, on_event| {
+        run_locked(conn, graph, &options.version_table, on_event, plan)
     })
 }
 
 /// Runs `work` holding the run-wide lock, taken before anything is read and released on
 /// every path; the work's own error wins over a release error.
-fn locked<T>(conn: &mut Connection, work: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
-    conn.backend().lock()?;
-    let outcome = work(conn);
+pub(crate) fn locked<T>(
+    conn: &mut Connection,
+    options: &RunOptions,
+    on_event: &mut dyn FnMut(Event<'_>),
+    work: impl FnOnce(&mut Connection, &mut dyn FnMut(Event<'_>)) -> Result<T>,
+) -> Result<T> {
+    let mut on_wait = |holder: &str, waited: Duration| {
+        on_event(Event::WaitingForLock { holder, waited });
+    };
+    conn.backend().lock(&mut LockWait {
+        timeout: options.lock_wait,
+        on_wait: &mut on_wait,
+    })?;
+    let outcome = work(conn, on_event);
     let released = conn.backend().release();
     let done = outcome?;
     released?;
     Ok(done)
 }
 
-fn run_locked<'g>(
+pub(crate) fn run_locked<'g>(
     conn: &mut Connection,
     graph: &'g Graph,
     version_table: &str,
@@ -170,7 +188,18 @@ fn run_locked<'g>(
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
     version_table::ensure(conn, version_table)?;
-    let rows = version_table::read(conn, version_table)?;
+    let mut rows = version_table::read(conn, version_table)?;
+    let diesel_versions = diesel_table::versions(conn)?;
+    if let Some(versions) = &diesel_versions {
+        let adopted = diesel_table::not_yet_recorded(graph, &rows, versions);
+        if !adopted.is_empty() {
+            rows.extend(record_adopted(conn, version_table, &adopted)?);
+            on_event(Event::Adopted {
+                revisions: &adopted,
+            });
+        }
+    }
+    let keep_diesel_in_step = diesel_versions.is_some();
     check_integrity(graph, &rows, version_table, conn.dialect().name())?;
     let applied = applied_ids(&rows);
     let (revisions, direction) = plan(&applied)?;
@@ -197,21 +226,21 @@ fn run_locked<'g>(
             conn.backend().begin_revision()?;
         }
         let result = execute_revision(conn, revision, script).and_then(|()| match direction {
-            Direction::Up => version_table::insert(
-                conn,
-                version_table,
-                &VersionRow {
-                    revision: revision.id.clone(),
-                    parents: revision.parents.clone(),
-                    checksum: revision.checksum(dialect),
-                    applied_at: version_table::now_text(),
-                    duration_ms: elapsed_ms(started),
-                    state: State::Applied,
-                    error: None,
-                    statement_index: None,
-                },
-            ),
-            Direction::Down => version_table::delete(conn, version_table, &revision.id),
+            Direction::Up => {
+                let row = applied_row(revision, dialect, elapsed_ms(started));
+                version_table::insert(conn, version_table, &row)?;
+                if keep_diesel_in_step {
+                    diesel_table::record(conn, revision)?;
+                }
+                Ok(())
+            }
+            Direction::Down => {
+                version_table::delete(conn, version_table, &revision.id)?;
+                if keep_diesel_in_step {
+                    diesel_table::forget(conn, revision)?;
+                }
+                Ok(())
+            }
         });
         match result {
             Ok(()) if atomic => conn.backend().commit_revision()?,
@@ -239,6 +268,28 @@ fn run_locked<'g>(
         done.push(revision.id.clone());
     }
     Ok(done)
+}
+
+/// Records in the version table, in one transaction, the revisions diesel applied.
+fn record_adopted(
+    conn: &mut Connection,
+    version_table: &str,
+    adopted: &[&Revision],
+) -> Result<Vec<VersionRow>> {
+    let dialect = conn.dialect().name();
+    let rows: Vec<VersionRow> = adopted
+        .iter()
+        .map(|revision| applied_row(revision, dialect, 0))
+        .collect();
+    conn.backend().begin_revision()?;
+    for row in &rows {
+        if let Err(e) = version_table::insert(conn, version_table, row) {
+            conn.backend().rollback_revision()?;
+            return Err(e);
+        }
+    }
+    conn.backend().commit_revision()?;
+    Ok(rows)
 }
 
 /// After a revision that ran without a transaction stopped part-way, records it as failed so
@@ -321,83 +372,4 @@ fn execute_revision(conn: &mut Connection, revision: &Revision, script: &str) ->
             sql: "PRAGMA foreign_key_check".to_owned(),
             message,
         })
-}
-
-/// Records `target` as the applied state without running anything. With `purge`, the
-/// version table is emptied first.
-pub fn stamp(
-    conn: &mut Connection,
-    graph: &Graph,
-    version_table: &str,
-    target: &str,
-    purge: bool,
-) -> Result<Vec<String>> {
-    locked(conn, |conn| {
-        stamp_locked(conn, graph, version_table, target, purge)
-    })
-}
-
-fn stamp_locked(
-    conn: &mut Connection,
-    graph: &Graph,
-    version_table: &str,
-    target: &str,
-    purge: bool,
-) -> Result<Vec<String>> {
-    version_table::ensure(conn, version_table)?;
-    conn.backend().begin_revision()?;
-    let result = (|| {
-        if purge {
-            version_table::delete_all(conn, version_table)?;
-        }
-        let wanted = if target == "base" {
-            Vec::new()
-        } else {
-            graph.upgrade_plan(&BTreeSet::new(), target)?
-        };
-        let wanted_ids: BTreeSet<&str> = wanted.iter().map(|r| r.id.as_str()).collect();
-        // Every row that is not an applied revision of the target goes: a stamp is also how a
-        // failed or unknown row is repaired.
-        let mut kept = BTreeSet::new();
-        for row in version_table::read(conn, version_table)? {
-            if row.state == State::Applied && wanted_ids.contains(row.revision.as_str()) {
-                kept.insert(row.revision);
-            } else {
-                version_table::delete(conn, version_table, &row.revision)?;
-            }
-        }
-        let dialect = conn.dialect().name();
-        let mut stamped = Vec::new();
-        for revision in wanted {
-            if kept.contains(&revision.id) {
-                continue;
-            }
-            version_table::insert(
-                conn,
-                version_table,
-                &VersionRow {
-                    revision: revision.id.clone(),
-                    parents: revision.parents.clone(),
-                    checksum: revision.checksum(dialect),
-                    applied_at: version_table::now_text(),
-                    duration_ms: 0,
-                    state: State::Applied,
-                    error: None,
-                    statement_index: None,
-                },
-            )?;
-            stamped.push(revision.id.clone());
-        }
-        Ok(stamped)
-    })();
-    match result {
-        Ok(stamped) => {
-            conn.backend().commit_revision()?;
-            Ok(stamped)
-        }
-        Err(e) => {
-            conn.backend().rollback_revision()?;
-            Err(e)
-        }
-    }
 }
