@@ -30,6 +30,10 @@ pub struct ConfigFile {
     pub lock_wait: Option<String>,
     /// How long a server gets to answer a connection attempt, e.g. "10s".
     pub connect_timeout: Option<String>,
+    /// PostgreSQL: how long a revision's statement may wait for a lock ("0s": no limit).
+    pub lock_timeout: Option<String>,
+    /// PostgreSQL: how long a revision's statement may run ("0s": no limit).
+    pub statement_timeout: Option<String>,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -54,6 +58,8 @@ pub struct Config {
     pub dialects: Vec<&'static dyn Dialect>,
     pub lock_wait: Duration,
     pub connect_timeout: Duration,
+    /// The per-revision defaults from the config file, where it sets them.
+    pub revision_timeouts: migrate_core::revision::RevisionTimeouts,
 }
 
 impl Config {
@@ -94,7 +100,16 @@ impl Config {
             )?
             .unwrap_or(migrate_core::db::DEFAULT_CONNECT_TIMEOUT),
         };
+        let revision_timeouts = migrate_core::revision::RevisionTimeouts {
+            lock: duration(file.lock_timeout.as_deref(), "lock_timeout", &config_path)?,
+            statement: duration(
+                file.statement_timeout.as_deref(),
+                "statement_timeout",
+                &config_path,
+            )?,
+        };
         Ok(Config {
+            revision_timeouts,
             lock_wait,
             connect_timeout,
             dialects,

@@ -92,7 +92,7 @@ pub fn upgrade_connection(
         if options.fresh == FreshDatabase::CreateFromModels && is_fresh(conn, &version_table)? {
             return baseline(conn, graph, &version_table, on_event);
         }
-        runner::run_locked(conn, graph, &version_table, on_event, |applied| {
+        runner::run_locked(conn, graph, &options.run, on_event, |applied| {
             Ok((graph.upgrade_plan(applied, "heads")?, Direction::Up))
         })
         .map(|_| Vec::new())

@@ -155,9 +155,11 @@ impl Ctx<'_> {
 
     /// How runs behave: the configured version table and lock wait.
     pub fn run_options(&self) -> RunOptions {
+        let defaults = RunOptions::new(self.config.version_table.clone());
         RunOptions {
             lock_wait: self.config.lock_wait,
-            ..RunOptions::new(self.config.version_table.clone())
+            revision_timeouts: self.config.revision_timeouts.or(defaults.revision_timeouts),
+            ..defaults
         }
     }
 

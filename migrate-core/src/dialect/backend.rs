@@ -152,6 +152,20 @@ pub trait Backend: Send {
     /// revisions committed, and releases the lock.
     fn release(&mut self) -> Result<()>;
 
+    /// Bounds the statements of the next revision, where the database can (PostgreSQL).
+    fn set_revision_timeouts(
+        &mut self,
+        _timeouts: crate::revision::RevisionTimeouts,
+    ) -> Result<()> {
+        Ok(())
+    }
+
+    /// After `sql` failed with `message`: when it gave up waiting for a lock, the sessions
+    /// holding locks on the tables it names, described; `None` otherwise.
+    fn lock_holders(&mut self, _sql: &str, _message: &str) -> Option<String> {
+        None
+    }
+
     fn begin_revision(&mut self) -> Result<()>;
     fn commit_revision(&mut self) -> Result<()>;
     fn rollback_revision(&mut self) -> Result<()>;

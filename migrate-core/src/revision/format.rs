@@ -58,6 +58,27 @@ pub struct Revision {
     pub down_sql: String,
     /// The extra per-dialect pairs: dialect -> (up, down).
     pub dialect_sql: BTreeMap<String, (String, String)>,
+    /// This revision's own timeouts (`lock_timeout`, `statement_timeout` in metadata.toml),
+    /// over the run's defaults.
+    pub timeouts: RevisionTimeouts,
+}
+
+/// How long one statement of a revision may wait for a lock, and run, where the database can
+/// bound them (PostgreSQL). `None` leaves the run's default; zero means no limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RevisionTimeouts {
+    pub lock: Option<std::time::Duration>,
+    pub statement: Option<std::time::Duration>,
+}
+
+impl RevisionTimeouts {
+    /// These timeouts where set, `defaults` elsewhere.
+    pub fn or(self, defaults: RevisionTimeouts) -> RevisionTimeouts {
+        RevisionTimeouts {
+            lock: self.lock.or(defaults.lock),
+            statement: self.statement.or(defaults.statement),
+        }
+    }
 }
 
 impl Revision {
@@ -256,6 +277,8 @@ pub(super) struct MetadataIn {
     pub(super) dialect: Option<String>,
     #[serde(default)]
     pub(super) branch_labels: Vec<String>,
+    pub(super) lock_timeout: Option<String>,
+    pub(super) statement_timeout: Option<String>,
 }
 
 /// diesel's version of a folder: the name up to the first `_`, dashes removed.

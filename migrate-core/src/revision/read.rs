@@ -8,7 +8,7 @@ use chrono::SecondsFormat;
 
 use super::folder::{self, down_file, entries, up_file, Entry, FolderFiles};
 use super::format::{
-    dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision,
+    dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision, RevisionTimeouts,
 };
 use crate::error::{Error, Result};
 
@@ -145,6 +145,7 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
                 up_sql,
                 down_sql: down_sql.unwrap_or_default(),
                 dialect_sql,
+                timeouts: RevisionTimeouts::default(),
             }
         };
 
@@ -194,6 +195,20 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
             down_file(None)
         )));
     };
+    let duration = |key: &str, text: Option<String>| {
+        text.map(|text| {
+            humantime::parse_duration(text.trim()).map_err(|e| {
+                bad(format!(
+                    "`{key} = \"{text}\"`: {e}\n  hint: write a duration such as \"5s\" or \"10min\" (\"0s\" for no limit)"
+                ))
+            })
+        })
+        .transpose()
+    };
+    let timeouts = RevisionTimeouts {
+        lock: duration("lock_timeout", meta.lock_timeout)?,
+        statement: duration("statement_timeout", meta.statement_timeout)?,
+    };
     let revision = Revision {
         id,
         parents,
@@ -207,6 +222,7 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
         up_sql,
         down_sql,
         dialect_sql,
+        timeouts,
     };
     Ok((revision, true))
 }

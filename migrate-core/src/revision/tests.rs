@@ -20,6 +20,7 @@ fn rev(id: &str, parents: &[&str]) -> Revision {
         up_sql: format!("-- up {id}\n"),
         down_sql: format!("-- down {id}\n"),
         dialect_sql: BTreeMap::new(),
+        timeouts: Default::default(),
     }
 }
 

@@ -170,6 +170,7 @@ impl RevisionWriter {
             up_sql,
             down_sql,
             dialect_sql,
+            timeouts: super::format::RevisionTimeouts::default(),
         })
     }
 

@@ -12,7 +12,7 @@ use crate::db::Connection;
 use crate::dialect::LockWait;
 use crate::diesel_table;
 use crate::error::{Error, Result};
-use crate::revision::{Graph, Revision};
+use crate::revision::{Graph, Revision, RevisionTimeouts};
 use crate::sql::split_statements;
 use crate::version_table::{self, State, VersionRow};
 
@@ -31,7 +31,14 @@ pub struct RunOptions {
     pub version_table: String,
     /// How long to wait for the run-wide lock before giving up.
     pub lock_wait: Duration,
+    /// The per-revision timeouts where a revision's metadata.toml sets none (PostgreSQL).
+    pub revision_timeouts: RevisionTimeouts,
 }
+
+/// How long a revision's statement may wait for a table lock by default: long enough for
+/// a busy table, short enough that the writers queueing behind the waiting DDL are not
+/// stalled for long (PostgreSQL queues every later lock request behind it).
+pub const DEFAULT_REVISION_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl RunOptions {
     /// The defaults, with this version table.
@@ -39,6 +46,10 @@ impl RunOptions {
         RunOptions {
             version_table: version_table.into(),
             lock_wait: DEFAULT_LOCK_WAIT,
+            revision_timeouts: RevisionTimeouts {
+                lock: Some(DEFAULT_REVISION_LOCK_TIMEOUT),
+                statement: None,
+            },
         }
     }
 }
@@ -154,7 +165,7 @@ fn run<'g>(
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
     locked(conn, options, on_event, |conn, on_event| {
-        run_locked(conn, graph, &options.version_table, on_event, plan)
+        run_locked(conn, graph, options, on_event, plan)
     })
 }
 
@@ -183,10 +194,11 @@ pub(crate) fn locked<T>(
 pub(crate) fn run_locked<'g>(
     conn: &mut Connection,
     graph: &'g Graph,
-    version_table: &str,
+    options: &RunOptions,
     on_event: &mut dyn FnMut(Event<'_>),
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
+    let version_table = options.version_table.as_str();
     version_table::ensure(conn, version_table)?;
     let mut rows = version_table::read(conn, version_table)?;
     let diesel_versions = diesel_table::versions(conn)?;
@@ -222,6 +234,8 @@ pub(crate) fn run_locked<'g>(
             Direction::Down => down,
         };
         let atomic = revision.runs_in_transaction_on(conn.dialect());
+        conn.backend()
+            .set_revision_timeouts(revision.timeouts.or(options.revision_timeouts))?;
         if atomic {
             conn.backend().begin_revision()?;
         }
@@ -247,9 +261,10 @@ pub(crate) fn run_locked<'g>(
             Ok(()) => {}
             Err(error) if atomic => {
                 conn.backend().rollback_revision()?;
-                return Err(error);
+                return Err(name_blockers(conn, error));
             }
             Err(error) => {
+                let error = name_blockers(conn, error);
                 return Err(record_partial_failure(
                     conn,
                     version_table,
@@ -257,7 +272,7 @@ pub(crate) fn run_locked<'g>(
                     dialect,
                     started,
                     error,
-                ))
+                ));
             }
         }
         on_event(Event::Finished {
@@ -268,6 +283,33 @@ pub(crate) fn run_locked<'g>(
         done.push(revision.id.clone());
     }
     Ok(done)
+}
+
+/// A statement that gave up waiting for a lock: the sessions holding locks on the tables it
+/// names, so the message says whom to look at.
+fn name_blockers(conn: &mut Connection, error: Error) -> Error {
+    let Error::StatementFailed {
+        revision,
+        statement,
+        sql,
+        message,
+    } = error
+    else {
+        return error;
+    };
+    let message = match conn.backend().lock_holders(&sql, &message) {
+        Some(holders) => format!(
+            "{message}\n  blocked by: {holders}\n  hint: end or finish that transaction, or give \
+             the revision longer with `lock_timeout = \"30s\"` in its metadata.toml"
+        ),
+        None => message,
+    };
+    Error::StatementFailed {
+        revision,
+        statement,
+        sql,
+        message,
+    }
 }
 
 /// Records in the version table, in one transaction, the revisions diesel applied.

@@ -28,7 +28,17 @@ impl Backend for PostgresBackend {
         super::lock::acquire_lock(&mut self.0, wait)
     }
 
+    /// Also puts the session's timeouts back, for a caller that keeps the connection.
     fn release(&mut self) -> Result<()> {
-        super::lock::release_lock(&mut self.0)
+        super::lock::release_lock(&mut self.0)?;
+        super::timeouts::reset(&mut self.0)
+    }
+
+    fn set_revision_timeouts(&mut self, timeouts: crate::revision::RevisionTimeouts) -> Result<()> {
+        super::timeouts::set(&mut self.0, timeouts)
+    }
+
+    fn lock_holders(&mut self, sql: &str, message: &str) -> Option<String> {
+        super::timeouts::holders(&mut self.0, sql, message)
     }
 }

@@ -10,6 +10,7 @@ mod lock;
 
 mod normalize;
 mod render;
+mod timeouts;
 
 /// The advisory lock key every run takes (for tools and tests that look for it in pg_locks).
 #[cfg(feature = "postgres")]
