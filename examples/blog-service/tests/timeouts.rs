@@ -90,3 +90,33 @@ fn a_waiter_names_the_postgres_session_holding_the_lock_and_gives_up() {
         "{took:?}"
     );
 }
+
+/// On SQLite the lock is the write lock: a test connection holding `BEGIN IMMEDIATE` makes
+/// `upgrade --lock-wait 2s` report the wait and give up.
+#[test]
+fn a_waiter_gives_up_on_a_locked_sqlite_file() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("blog.db");
+    let mut holder = diesel::SqliteConnection::establish(&file.display().to_string()).unwrap();
+    holder
+        .batch_execute(
+            "CREATE TABLE held (id INTEGER); BEGIN IMMEDIATE; INSERT INTO held VALUES (1);",
+        )
+        .unwrap();
+    let (output, took) = migrate(
+        &format!("sqlite://{}", file.display()),
+        &["upgrade", "--lock-wait", "2s"],
+    );
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("waiting for the migration lock"), "{err}");
+    assert!(err.contains("gave up waiting"), "{err}");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(8),
+        "{took:?}"
+    );
+    holder.batch_execute("COMMIT").unwrap();
+}
