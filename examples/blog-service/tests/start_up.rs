@@ -191,3 +191,46 @@ fn probe_reports_an_unusable_database_as_an_error() {
     );
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
 }
+
+/// The baseline flow: an empty database gets its tables from the models and the history is
+/// recorded as applied; `check` (models, database, files) then agrees.
+fn baseline(url: &str) {
+    let (_dir, binary) = lone_binary();
+    let started = run(&binary, url, &["--baseline", "--exit-when-ready"]);
+    let all = text(&started);
+    assert!(started.status.success(), "{all}");
+    assert!(all.contains("table(s) from the models"), "{all}");
+    assert!(
+        all.contains(&format!(
+            "0 applied, 0 adopted, {} baselined",
+            revision_count()
+        )),
+        "{all}"
+    );
+    let check = run(&binary, url, &["migrate", "check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    // A second start finds nothing to do.
+    let again = run(&binary, url, &["--baseline", "--exit-when-ready"]);
+    assert!(
+        text(&again).contains("ready: 0 applied, 0 adopted, 0 baselined"),
+        "{}",
+        text(&again)
+    );
+}
+
+#[test]
+fn baseline_on_an_empty_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    baseline(&format!(
+        "sqlite://{}",
+        dir.path().join("blog.db").display()
+    ));
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn baseline_on_an_empty_postgres_database() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        baseline(&db.url);
+    }
+}
