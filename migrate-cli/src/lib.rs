@@ -63,17 +63,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    let terminal = std::io::IsTerminal::is_terminal(&stdout);
-    run_with_history(
-        args,
-        &Models::Linked,
-        History::Embedded(migrations),
-        &mut stdout.lock(),
-        &mut stderr.lock(),
-        terminal,
-    )
+    run_on_terminal(args, History::Embedded(migrations))
 }
 
 /// The stock binary: commands that need models run in a binary built on the fly that links
@@ -126,12 +116,22 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    run_on_terminal(args, History::Directory)
+}
+
+/// Runs a command line with the linked models on this process's stdout and stderr.
+fn run_on_terminal<I, T>(args: I, history: History) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let terminal = std::io::IsTerminal::is_terminal(&stdout);
-    run_with(
+    run_with_history(
         args,
         &Models::Linked,
+        history,
         &mut stdout.lock(),
         &mut stderr.lock(),
         terminal,

@@ -74,6 +74,16 @@ impl LockWait<'_> {
     }
 }
 
+/// The lock holders a catalog query described, one text per session, joined; `unseen` when
+/// it found none, the error when it failed.
+pub(crate) fn holders_text(found: diesel::QueryResult<Vec<String>>, unseen: &str) -> String {
+    match found {
+        Ok(rows) if !rows.is_empty() => rows.join("; "),
+        Ok(_) => unseen.to_owned(),
+        Err(e) => format!("a session that could not be looked up ({e})"),
+    }
+}
+
 /// A bind parameter's value.
 #[derive(Debug, Clone, Copy)]
 pub enum Bind<'a> {

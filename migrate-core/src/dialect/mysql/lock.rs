@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use diesel::MysqlConnection;
 
-use crate::dialect::backend::roll_back_above;
+use crate::dialect::backend::{holders_text, roll_back_above};
 use crate::dialect::LockWait;
 use crate::error::{Error, Result};
 
@@ -38,15 +38,10 @@ fn holder(conn: &mut MysqlConnection) -> String {
          WHERE ID = IS_USED_LOCK({LOCK_NAME})"
     ))
     .load(conn);
-    match rows {
-        Ok(rows) if !rows.is_empty() => rows
-            .into_iter()
-            .map(|r| r.described)
-            .collect::<Vec<_>>()
-            .join("; "),
-        Ok(_) => "a connection this user may not see (needs the PROCESS privilege)".to_owned(),
-        Err(e) => format!("a connection that could not be looked up ({e})"),
-    }
+    holders_text(
+        rows.map(|rows| rows.into_iter().map(|r| r.described).collect()),
+        "a connection this user may not see (needs the PROCESS privilege)",
+    )
 }
 
 pub(super) fn acquire_lock(conn: &mut MysqlConnection, wait: &mut LockWait<'_>) -> Result<()> {

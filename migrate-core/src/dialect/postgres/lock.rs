@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::PgConnection;
 
-use crate::dialect::backend::roll_back_above;
+use crate::dialect::backend::{holders_text, roll_back_above};
 use crate::dialect::LockWait;
 use crate::error::{Error, Result};
 
@@ -60,15 +60,10 @@ fn holder(conn: &mut PgConnection) -> String {
     .bind::<BigInt, _>((LOCK_KEY >> 32) & 0xffff_ffff)
     .bind::<BigInt, _>(LOCK_KEY & 0xffff_ffff)
     .load(conn);
-    match rows {
-        Ok(rows) if !rows.is_empty() => rows
-            .into_iter()
-            .map(|r| r.described)
-            .collect::<Vec<_>>()
-            .join("; "),
-        Ok(_) => "a session that has just released it".to_owned(),
-        Err(e) => format!("a session this user may not see ({e})"),
-    }
+    holders_text(
+        rows.map(|rows| rows.into_iter().map(|r| r.described).collect()),
+        "a session that has just released it",
+    )
 }
 
 pub(super) fn acquire_lock(conn: &mut PgConnection, wait: &mut LockWait<'_>) -> Result<()> {
