@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use integration_tests::server::{Backend, TestDatabase};
+use integration_tests::Project;
 
 fn folder(root: &std::path::Path, name: &str, metadata: &str, up: &str, down: &str) {
     let dir = root.join(name);
@@ -23,8 +24,8 @@ fn a_blocked_revision_fails_at_its_lock_timeout_naming_the_blocker() {
     let Some(db) = TestDatabase::create(Backend::Postgres) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let migrations = tmp.path().join("migrations");
+    let project = Project::new();
+    let migrations = project.migrations();
     folder(
         &migrations,
         "2026-01-01-000000_posts",
@@ -40,32 +41,11 @@ fn a_blocked_revision_fails_at_its_lock_timeout_naming_the_blocker() {
         "ALTER TABLE posts ADD COLUMN title TEXT;",
         "ALTER TABLE posts DROP COLUMN title;",
     );
-    let dir = migrations.display().to_string();
     let cli = |args: &[&str]| {
-        let argv = [
-            "migrate",
-            "--database-url",
-            &db.url,
-            "--migrations-dir",
-            &dir,
-        ]
-        .into_iter()
-        .chain(args.iter().copied());
-        let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = migrate_cli::run_with(
-            argv,
-            &migrate_cli::Models::Given(vec![]),
-            &mut out,
-            &mut err,
-            false,
-        );
+        let outcome = project.run_with_url(&[], &db.url, args);
         (
-            code,
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&out),
-                String::from_utf8_lossy(&err)
-            ),
+            outcome.code,
+            format!("{}{}", outcome.stdout, outcome.stderr),
         )
     };
     let (code, text) = cli(&["upgrade", "aaaa00000001"]);
