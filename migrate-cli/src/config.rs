@@ -159,10 +159,7 @@ fn dialects(
         let name = name.trim();
         let Some(found) = dialect::ALL.iter().copied().find(|d| d.name() == name) else {
             let known = dialect::names();
-            let nearest = known
-                .iter()
-                .min_by_key(|k| strsim::osa_distance(name, k))
-                .filter(|k| strsim::osa_distance(name, k) <= 2)
+            let nearest = migrate_core::suggest::closest(name, &known)
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
             return Err(CliError::Refused(format!(

@@ -77,10 +77,12 @@ impl<'a> Output<'a> {
         }
     }
 
-    /// A line of progress or commentary: suppressed by `--quiet`.
+    /// A line of progress or commentary: suppressed by `--quiet`. Flushed at once, so a log
+    /// read while a long run goes on shows how far it got.
     pub fn say(&mut self, line: &str) -> Result<(), CliError> {
         if !self.quiet {
             writeln!(self.out, "{line}")?;
+            self.out.flush()?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 
 use migrate_cli::{run_with, Models};
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "init",
     "models",
     "revision",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 13] = [
     "heads",
     "show",
     "stamp",
+    "resolve",
     "check",
 ];
 

@@ -37,6 +37,14 @@ fn the_stock_binary_probes_without_models() {
         (output.status.code(), text)
     };
     let (code, text) = run(&["current", "--check-heads"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("app.db does not exist"), "{text}");
+    assert!(
+        !dir.path().join("app.db").exists(),
+        "the probe created app.db"
+    );
+    std::fs::File::create(dir.path().join("app.db")).unwrap();
+    let (code, text) = run(&["current", "--check-heads"]);
     assert_eq!(code, Some(4), "{text}");
     assert!(
         text.contains("behind: 1 revision(s) pending (cccc00000001)"),

@@ -191,6 +191,8 @@ fn check_names_models_whose_crate_is_not_linked() {
             .unwrap()
     };
     assert!(app(&["init"]).status.success());
+    // An empty database: `check` reads it and never creates one.
+    std::fs::File::create(ws.path().join("dev.db")).unwrap();
     let out = Command::new(target_dir().join("debug").join("app"))
         .args(["check"])
         .current_dir(ws.path())

@@ -141,6 +141,8 @@ pub struct Drift<'g> {
     pub edited: Vec<&'g crate::revision::Revision>,
     /// Revisions not applied yet, in apply order.
     pub pending: Vec<&'g crate::revision::Revision>,
+    /// Revisions that stopped part-way, each described with its way out.
+    pub unfinished: Vec<String>,
     /// What the database lacks compared with the models.
     pub comparison: Comparison,
 }
@@ -157,9 +159,15 @@ pub fn drift<'g>(
     let edited = runner::edited_revisions(graph, &rows, dialect.name());
     let pending = graph.upgrade_plan(&runner::applied_ids(&rows), "heads")?;
     let live = conn.introspect(version_table)?;
+    let unfinished = rows
+        .iter()
+        .filter(|r| r.state.is_unfinished())
+        .map(|r| runner::describe_unfinished_with_hint(graph, r, dialect.name()))
+        .collect();
     Ok(Drift {
         edited,
         pending,
+        unfinished,
         comparison: compare(models, &live, dialect),
     })
 }

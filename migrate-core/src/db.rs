@@ -62,8 +62,19 @@ impl DatabaseUrl {
             url: mask_password(text),
             reason: e.to_string(),
         })?;
+        // Without a database name the drivers pick one (PostgreSQL the user's name or
+        // `postgres`, MySQL none at all), and the version table lands somewhere unintended.
+        if parsed.path().trim_matches('/').is_empty() {
+            return Err(Error::InvalidUrl {
+                url: mask_password(text),
+                reason: format!(
+                    "the URL names no database; add it after the host, e.g. {}://user@host/app_dev",
+                    primary_scheme(chosen)
+                ),
+            });
+        }
         // Drivers know only the dialect's own scheme (`mysql://`, not `mariadb://`).
-        let primary = chosen.facts().url_schemes[0];
+        let primary = primary_scheme(chosen);
         let location = if scheme == primary {
             text.to_owned()
         } else {
@@ -124,6 +135,10 @@ impl DatabaseUrl {
         }
         mask_password(&self.location)
     }
+}
+
+fn primary_scheme(dialect: &dyn Dialect) -> &'static str {
+    dialect.facts().url_schemes[0]
 }
 
 /// `text` with the password of its user info replaced by `***`; text that does not parse

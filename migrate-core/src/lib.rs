@@ -24,6 +24,7 @@ pub mod schema;
 pub mod sql;
 #[cfg(feature = "connect")]
 pub mod startup;
+pub mod suggest;
 #[cfg(feature = "connect")]
 pub mod testing;
 pub mod types;

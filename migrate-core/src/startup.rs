@@ -132,6 +132,10 @@ fn log_event(event: &Event<'_>, report: &mut Report) {
         Event::Started { revision, .. } => {
             log::info!("applying {} {}", revision.id, revision.message);
         }
+        Event::Empty { revision } => log::warn!(
+            "revision {} holds no SQL statement in its up SQL; recorded as applied without changing anything",
+            revision.id
+        ),
         Event::Finished {
             revision,
             duration_ms,
@@ -179,14 +183,14 @@ fn baseline(
     match created {
         Ok(stamped) => {
             conn.backend().commit_revision()?;
-            for id in &stamped {
+            for id in &stamped.added {
                 log::info!("recorded {id} as applied (baseline)");
             }
             on_event(Event::Planned {
                 count: 0,
                 direction: Direction::Up,
             });
-            Ok(stamped)
+            Ok(stamped.added)
         }
         Err(e) => {
             conn.backend().rollback_revision()?;

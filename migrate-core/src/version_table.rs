@@ -9,32 +9,68 @@ use crate::revision::Revision;
 /// The default name of the version table.
 pub const DEFAULT_VERSION_TABLE: &str = "migrate_versions";
 
-/// Whether a revision applied cleanly or stopped part-way.
+/// Where a revision stands. Only `Applied` counts as applied; every other state is a
+/// revision that ran outside a transaction and did not finish, and blocks every run until
+/// `resolve` records what really happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Applied,
+    /// Upgrading when the process stopped (killed, or its connection lost).
+    Running,
+    /// An upgrade statement failed; the ones before it were committed.
     Failed,
+    /// Downgrading when the process stopped.
+    Reverting,
+    /// A downgrade statement failed; the ones before it were committed.
+    RevertFailed,
 }
 
 impl State {
-    fn as_str(self) -> &'static str {
+    const ALL: [State; 5] = [
+        State::Applied,
+        State::Running,
+        State::Failed,
+        State::Reverting,
+        State::RevertFailed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
         match self {
             State::Applied => "applied",
+            State::Running => "running",
             State::Failed => "failed",
+            State::Reverting => "reverting",
+            State::RevertFailed => "revert_failed",
+        }
+    }
+
+    /// Whether the revision stopped part-way (any state but applied).
+    pub fn is_unfinished(self) -> bool {
+        self != State::Applied
+    }
+
+    /// The row's state in words, for messages: `failed while upgrading`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            State::Applied => "applied",
+            State::Running => "interrupted while upgrading",
+            State::Failed => "failed while upgrading",
+            State::Reverting => "interrupted while downgrading",
+            State::RevertFailed => "failed while downgrading",
         }
     }
 
     /// The state a row records; an unknown one is an error, never read as applied.
     fn parse(text: &str, revision: &str, table: &str) -> Result<State> {
-        [State::Applied, State::Failed]
+        State::ALL
             .into_iter()
             .find(|state| state.as_str() == text)
             .ok_or_else(|| Error::UnknownCatalogValue {
                 what: format!("the state of revision {revision} as"),
                 value: text.to_owned(),
                 table: table.to_owned(),
-                hint: "repair the row, or record what really happened with `stamp REV --purge`",
+                hint: "record what really happened with `resolve REV --applied` or `resolve REV --rolled-back`",
             })
     }
 }
@@ -48,11 +84,14 @@ pub struct VersionRow {
     pub duration_ms: i64,
     pub state: State,
     pub error: Option<String>,
+    /// For a revision that did not finish: how many of its statements completed.
     pub statement_index: Option<i64>,
 }
 
 /// The statement that creates the version table if it is missing.
 pub fn create_sql(dialect: &dyn Dialect, table: &str) -> String {
+    // The id column's width is the limit revisions are checked against when loaded.
+    const _: () = assert!(crate::revision::MAX_REVISION_ID_LEN == 64);
     dialect.create_table_if_missing(
         table,
         "revision VARCHAR(64) NOT NULL PRIMARY KEY, parents VARCHAR(1024) NOT NULL, \
@@ -193,12 +232,38 @@ pub fn delete_literal_sql(dialect: &dyn Dialect, table: &str, revision: &str) ->
     w.finish()
 }
 
-/// Records a revision that stopped part-way on a backend whose DDL cannot be rolled back,
-/// replacing any row it had: after a failed downgrade the revision is neither applied nor
-/// reverted either.
-pub fn record_failed(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
-    delete(conn, table, &row.revision)?;
-    insert(conn, table, row)
+/// Rewrites a revision's row in place (state, progress, error, checksum, duration), keeping
+/// when it was applied: how a run records progress and how `resolve` records an outcome.
+pub fn update(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
+    let d = conn.dialect();
+    let mut w = d.writer();
+    w.raw("UPDATE ").ident(table).raw(" SET state = ");
+    w.raw(&d.placeholder(1))
+        .raw(", statement_index = ")
+        .raw(&d.placeholder(2))
+        .raw(", error = ")
+        .raw(&d.placeholder(3))
+        .raw(", checksum = ")
+        .raw(&d.placeholder(4))
+        .raw(", duration_ms = ")
+        .raw(&d.placeholder(5))
+        .raw(" WHERE revision = ")
+        .raw(&d.placeholder(6));
+    let binds = [
+        Bind::Text(row.state.as_str()),
+        Bind::NullableBigInt(row.statement_index),
+        Bind::NullableText(row.error.as_deref()),
+        Bind::Text(&row.checksum),
+        Bind::BigInt(row.duration_ms),
+        Bind::Text(&row.revision),
+    ];
+    conn.backend()
+        .execute(&w.finish(), &binds)
+        .map(|_| ())
+        .map_err(Error::db(format!(
+            "recording the state of revision {} in {table}",
+            row.revision
+        )))
 }
 
 #[cfg(test)]

@@ -236,11 +236,15 @@ fn the_walkthrough() {
         .expect_code(0);
     assert!(out.stdout.contains("create table users"), "{}", out.stdout);
     assert!(out.stdout.contains("create table posts"), "{}", out.stdout);
-    assert!(
-        out.stderr.is_empty(),
-        "an explicit URL needs no note: {}",
-        out.stderr
+    assert_eq!(
+        out.stderr.trim(),
+        format!(
+            "note: sqlite://{} does not exist yet; comparing with an empty database (`upgrade` creates it)",
+            project.database().display()
+        ),
+        "only the note that the file is not created"
     );
+    assert!(!project.database().exists());
     project.run(&models, &["upgrade"]).expect_code(0);
     let mut conn = connect(&project);
     conn.batch_execute(
@@ -494,6 +498,11 @@ fn check_reports_differences_and_pending_revisions() {
     project.run(&[], &["init"]).expect_code(0);
     let models = defs(&[v1::User::definition, v1::Post::definition]);
 
+    // `check` reads only: a database file that does not exist is an error, and stays missing.
+    let out = project.run(&models, &["check"]).expect_code(1);
+    assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
+    assert!(!project.database().exists());
+    std::fs::File::create(project.database()).unwrap();
     let out = project.run(&models, &["check"]).expect_code(3);
     assert!(
         out.stdout

@@ -158,10 +158,21 @@ fn probe_exit_codes(url: &str) {
 #[test]
 fn probe_exit_codes_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    probe_exit_codes(&format!(
-        "sqlite://{}",
-        dir.path().join("blog.db").display()
-    ));
+    let file = dir.path().join("blog.db");
+    let url = format!("sqlite://{}", file.display());
+    // A database file that does not exist is an error for the probe, and it is not created.
+    let (_bin_dir, binary) = lone_binary();
+    let missing = run(&binary, &url, &["migrate", "current", "--check-heads"]);
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+    assert!(
+        text(&missing).contains("does not exist") && text(&missing).contains("`upgrade` creates"),
+        "{}",
+        text(&missing)
+    );
+    assert!(!file.exists(), "the probe created {}", file.display());
+    // An empty file is an empty database: behind.
+    std::fs::File::create(&file).unwrap();
+    probe_exit_codes(&url);
 }
 
 #[cfg(feature = "postgres")]

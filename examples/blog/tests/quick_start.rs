@@ -44,17 +44,25 @@ fn without_configuration_the_embedded_sqlite_file_is_used_and_named() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     std::fs::remove_file(dir.path().join("migrate.toml")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_migrate"))
-        .args(["current"])
-        .current_dir(dir.path())
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    let embedded = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    // `current` only reads: it names the file, says which command creates it, creates nothing.
+    let out = embedded(&["current"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("no database configured; using the embedded SQLite file sqlite://dev.db"),
         "{stderr}"
     );
+    assert!(stderr.contains("`upgrade` creates the file"), "{stderr}");
+    assert!(!dir.path().join("dev.db").exists());
+    let out = embedded(&["upgrade"]);
+    assert!(out.status.success(), "{out:?}");
     assert!(dir.path().join("dev.db").exists());
 }

@@ -38,11 +38,16 @@ pub(super) fn offline(
 
 pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let mut conn = ctx.connect()?;
+    let mut conn = match direction {
+        Direction::Up => ctx.connect()?,
+        // Nothing to revert in a database that does not exist: do not create it.
+        Direction::Down => ctx.connect_existing("downgrade")?,
+    };
     let options = ctx.run_options();
     let quiet = ctx.out.quiet;
     let style = ctx.out.style;
-    // The bar draws on stderr only when it is a terminal; lines go to the output either way.
+    // The bar draws on stderr only when it is a terminal; each finished revision is a line
+    // on the output as it happens either way, so logs without a terminal show progress.
     let target_draw = if quiet {
         ProgressDrawTarget::hidden()
     } else {
@@ -53,26 +58,35 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let mut lines: Vec<String> = Vec::new();
     let out = &mut ctx.out;
+    // A failed write to the output must not end the run half-way; the run's result decides.
     let mut on_event = |event: Event<'_>| match event {
         Event::WaitingForLock { holder, waited } => bar.suspend(|| {
-            // A failed write to the terminal must not end the run.
             let _ = out.warn(&super::lock_wait_line(holder, waited));
         }),
-        Event::Adopted { revisions } => lines.push(format!(
-            "{} {} revision(s) that `diesel migration run` applied, recorded from {}: {}",
-            style.good("adopted"),
-            revisions.len(),
-            migrate_core::diesel_table::DIESEL_TABLE,
-            revisions
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        Event::Adopted { revisions } => bar.suspend(|| {
+            let _ = out.say(&format!(
+                "{} {} revision(s) that `diesel migration run` applied, recorded from {}: {}",
+                style.good("adopted"),
+                revisions.len(),
+                migrate_core::diesel_table::DIESEL_TABLE,
+                revisions
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }),
         Event::Planned { count, .. } => bar.set_length(count as u64),
         Event::Started { revision, .. } => bar.set_message(revision.id.clone()),
+        Event::Empty { revision } => bar.suspend(|| {
+            let _ = out.warn(&format!(
+                "revision {} ({}) has no SQL statement in its up SQL: it is recorded as applied \
+                 without changing anything",
+                revision.id,
+                revision.dir.display()
+            ));
+        }),
         Event::Finished {
             revision,
             direction,
@@ -90,7 +104,9 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
                 revision.message,
                 style.dim(&format!("({duration_ms} ms)"))
             );
-            lines.push(line);
+            bar.suspend(|| {
+                let _ = out.say(&line);
+            });
         }
     };
     let result = match direction {
@@ -98,9 +114,6 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
         Direction::Down => runner::downgrade(&mut conn, &graph, &options, target, &mut on_event),
     };
     bar.finish_and_clear();
-    for line in &lines {
-        ctx.say(line)?;
-    }
     let done = result?;
     if done.is_empty() {
         ctx.say("Nothing to do: the database is already at the target.")?;

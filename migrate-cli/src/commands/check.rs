@@ -19,13 +19,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
         Err(e) => return Err(e.into()),
     };
     let graph = ctx.graph()?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect_existing("check")?;
     let version_table = ctx.config.version_table.clone();
     let drift = autogen::drift(&mut conn, &graph, &registry.schema(), &version_table)?;
     let mut problems: Vec<String> = Vec::new();
     if let Some(report) = ctx.unregistered_models(Some(&registry))? {
         problems.push(report);
     }
+    problems.extend(drift.unfinished.iter().cloned());
     for revision in &drift.edited {
         problems.push(format!(
             "revision {} ({}) was edited after it was applied: its up SQL no longer matches the recorded checksum",

@@ -29,7 +29,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
         return check_heads(ctx, args.format);
     }
     let graph = ctx.graph()?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect_existing("current")?;
     let version_table = ctx.config.version_table.clone();
     let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
     let applied = runner::applied_ids(&rows);
@@ -40,6 +40,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
     let heads: Vec<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
     for revision in current {
         let line = describe(ctx, revision, heads.contains(&revision.id));
+        ctx.print(&line)?;
+    }
+    let dialect = conn.dialect().name();
+    for row in rows.iter().filter(|r| r.state.is_unfinished()) {
+        let text = runner::describe_unfinished_with_hint(&graph, row, dialect);
+        let line = format!("{} {text}", ctx.out.style.error("unfinished:"));
         ctx.print(&line)?;
     }
     for row in rows.iter().filter(|r| graph.get(&r.revision).is_none()) {
@@ -53,7 +59,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
 
 fn check_heads(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let mut conn = ctx.connect()?;
+    let mut conn = ctx.connect_existing("current")?;
     let status = runner::status(&mut conn, &graph, &ctx.config.version_table)?;
     let readiness = status.readiness();
     let (code, summary) = match readiness {
@@ -76,8 +82,19 @@ fn check_heads(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
         Readiness::Failed => (
             exit::FAILED,
             format!(
-                "failed: revision {} stopped part-way; nothing runs until it is resolved",
-                list(&status.failed)
+                "failed: revision {} stopped part-way; nothing runs until it is resolved \
+                 (`resolve REV --applied|--rolled-back`)",
+                status
+                    .failed
+                    .iter()
+                    .map(|f| format!(
+                        "{} ({} after {} statement(s))",
+                        f.revision,
+                        f.state.describe(),
+                        f.statements_completed
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         ),
     };

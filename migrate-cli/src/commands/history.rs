@@ -1,6 +1,6 @@
 //! `history`: newest first.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use clap::Args;
 use migrate_core::runner;
@@ -15,26 +15,38 @@ pub struct HistoryArgs {
     #[arg(short, long, value_name = "RANGE")]
     rev_range: Option<String>,
 
-    /// Mark the revisions the database is at.
+    /// Mark the revisions the database is at, and any that failed or were interrupted
+    /// part-way (with the statement and error).
     #[arg(short, long)]
     indicate_current: bool,
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let current: BTreeSet<String> = if args.indicate_current {
-        let mut conn = ctx.connect()?;
-        let version_table = ctx.config.version_table.clone();
-        let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
-        let applied = runner::applied_ids(&rows);
-        graph
-            .current(&applied)
-            .iter()
-            .map(|r| r.id.clone())
-            .collect()
-    } else {
-        BTreeSet::new()
-    };
+    let (current, unfinished): (BTreeSet<String>, BTreeMap<String, String>) =
+        if args.indicate_current {
+            let mut conn = ctx.connect_existing("history")?;
+            let version_table = ctx.config.version_table.clone();
+            let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
+            let applied = runner::applied_ids(&rows);
+            let dialect = conn.dialect().name();
+            let unfinished = rows
+                .iter()
+                .filter(|r| r.state.is_unfinished())
+                .map(|r| {
+                    let text = runner::describe_unfinished_with_hint(&graph, r, dialect);
+                    (r.revision.clone(), text)
+                })
+                .collect();
+            let current = graph
+                .current(&applied)
+                .iter()
+                .map(|r| r.id.clone())
+                .collect();
+            (current, unfinished)
+        } else {
+            (BTreeSet::new(), BTreeMap::new())
+        };
     let heads: BTreeSet<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
     let revisions: Vec<_> = match args.rev_range.as_deref() {
         Some(range) => graph.range_spec(range)?,
@@ -56,6 +68,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
         if revision.is_merge() {
             marks.push("mergepoint");
         }
+        let stopped = unfinished.get(&revision.id);
+        if stopped.is_some() {
+            marks.push("unfinished");
+        }
         let marks = if marks.is_empty() {
             String::new()
         } else {
@@ -67,6 +83,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
             revision.message
         );
         ctx.print(&line)?;
+        if let Some(text) = stopped {
+            ctx.print(&format!("    {text}"))?;
+        }
         if ctx.out.verbose {
             let detail = format!(
                 "    created: {}\n    folder: {}",

@@ -12,6 +12,7 @@ mod history;
 mod init;
 mod merge;
 mod models;
+mod resolve;
 mod revision;
 mod show;
 mod stamp;
@@ -68,6 +69,10 @@ pub enum Command {
     /// or repairing the version table).
     Stamp(stamp::StampArgs),
 
+    /// Record what became of a revision that failed or was interrupted part-way, once the
+    /// database is repaired: `--applied` or `--rolled-back`. Touches only that revision's row.
+    Resolve(resolve::ResolveArgs),
+
     /// Exit 0 when the models, the database and the applied files agree; exit 3 with a list of
     /// the differences when they do not.
     Check,
@@ -98,6 +103,7 @@ impl Command {
             Command::Heads => heads::run(ctx),
             Command::Show(args) => show::run(ctx, args),
             Command::Stamp(args) => stamp::run(ctx, args),
+            Command::Resolve(args) => resolve::run(ctx, args),
             Command::Check => check::run(ctx),
         }
     }
@@ -136,21 +142,62 @@ impl Ctx<'_> {
         Ok(DatabaseUrl::parse(&self.config.database_url)?)
     }
 
-    /// Connects, saying which database when it is the embedded default.
-    pub fn connect(&mut self) -> Result<Connection, CliError> {
+    /// Connects for a command that only reads (or, like `resolve`, only rewrites what is
+    /// there): a missing SQLite file is an error rather than a new empty database.
+    pub fn connect_existing(&mut self, command: &str) -> Result<Connection, CliError> {
         let url = self.url()?;
-        if self.config.url_source == UrlSource::EmbeddedDefault {
+        if url.is_sqlite() && url.location() != ":memory:" {
+            let path = std::path::Path::new(url.location());
+            if !path.exists() {
+                self.announce(&url)?;
+                return Err(CliError::Refused(format!(
+                    "the SQLite database {} does not exist, so `{command}` has nothing to read\n  \
+                     hint: check the path (database_url, DATABASE_URL or --database-url); \
+                     `upgrade` creates the file, or `stamp` for a database built another way",
+                    url.display()
+                )));
+            }
+        }
+        self.connect()
+    }
+
+    /// Connects for a command that compares against the database without writing to it: a
+    /// missing SQLite file is read as the empty database it would be, and not created.
+    pub fn connect_or_empty(&mut self) -> Result<Connection, CliError> {
+        let url = self.url()?;
+        if url.is_sqlite() && !std::path::Path::new(url.location()).exists() {
             self.out.note(&format!(
-                "no database configured; using the embedded SQLite file {}",
+                "{} does not exist yet; comparing with an empty database (`upgrade` creates it)",
                 url.display()
             ))?;
-        } else if self.out.verbose {
-            self.out.note(&format!("database {}", url.display()))?;
+            return Ok(Connection::establish(&DatabaseUrl::sqlite(":memory:"))?);
         }
+        self.connect()
+    }
+
+    /// Connects, saying which database when it is the embedded default. Creates a missing
+    /// SQLite file: only commands that write call this directly.
+    pub fn connect(&mut self) -> Result<Connection, CliError> {
+        let url = self.url()?;
+        self.announce(&url)?;
         Ok(Connection::establish_within(
             &url,
             self.config.connect_timeout,
         )?)
+    }
+
+    /// Says which database a command uses: always for the embedded default, with `-v` else.
+    fn announce(&mut self, url: &DatabaseUrl) -> Result<(), CliError> {
+        if self.config.url_source == UrlSource::EmbeddedDefault {
+            self.out.note(&format!(
+                "no database configured; using the embedded SQLite file {}",
+                url.display()
+            ))
+        } else if self.out.verbose {
+            self.out.note(&format!("database {}", url.display()))
+        } else {
+            Ok(())
+        }
     }
 
     /// How runs behave: the configured version table and lock wait.

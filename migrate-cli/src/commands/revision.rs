@@ -51,7 +51,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         .collect();
     let (up_sql, down_sql, extra) = if args.autogenerate {
         let models = ctx.models.registry()?.schema();
-        let mut conn = ctx.connect()?;
+        let mut conn = ctx.connect_or_empty()?;
         let version_table = ctx.config.version_table.clone();
         let plan = autogen::plan_revision(
             &mut conn,
@@ -110,5 +110,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         ctx.out.style.strong(&written.id),
         written.dir.display()
     ))?;
+    if !args.autogenerate {
+        ctx.warn(&format!(
+            "its up.sql and down.sql are empty: write the revision's SQL in {} before upgrading \
+             (an empty revision is recorded as applied without changing anything)",
+            written.dir.display()
+        ))?;
+    }
     Ok(exit::SUCCESS)
 }

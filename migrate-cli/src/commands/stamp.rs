@@ -29,9 +29,20 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &StampArgs) -> Result<i32, CliError> 
             let _ = out.warn(&super::lock_wait_line(holder, waited));
         }
     })?;
-    ctx.say(&format!(
-        "Stamped {target}: {} revision(s) recorded as applied without running them",
-        stamped.len()
-    ))?;
+    let line = if stamped.added.is_empty() && stamped.removed.is_empty() {
+        format!("Stamped {target}: the version table already recorded it; nothing changed")
+    } else {
+        format!(
+            "Stamped {target}: {} revision(s) recorded as applied without running them, {} row(s) removed{}",
+            stamped.added.len(),
+            stamped.removed.len(),
+            if stamped.removed.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", stamped.removed.join(", "))
+            }
+        )
+    };
+    ctx.say(&line)?;
     Ok(exit::SUCCESS)
 }

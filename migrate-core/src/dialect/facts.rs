@@ -54,6 +54,10 @@ pub struct DialectFacts {
     /// Whether DDL runs inside a transaction, so a revision and its version row can commit
     /// together (MySQL commits each DDL statement implicitly).
     pub transactional_ddl: bool,
+    /// Whether a whole run is one transaction (SQLite: the run's lock is its write
+    /// transaction), so even a revision marked `run_in_transaction = false` is undone with
+    /// the run if the process dies, and runs in a savepoint.
+    pub run_is_one_transaction: bool,
     /// Whether foreign key names survive a round trip through the catalog. Where they do
     /// not, both sides get conventional names before comparing.
     pub keeps_foreign_key_names: bool,
@@ -100,6 +104,7 @@ impl DialectFacts {
             ColumnClause::Default,
         ],
         transactional_ddl: true,
+        run_is_one_transaction: false,
         keeps_foreign_key_names: true,
         truncates_names_at: None,
         offline_prelude: &[],

@@ -101,6 +101,11 @@ impl Revision {
             || self.holds_no_sql()
     }
 
+    /// Whether the up SQL for `dialect` holds no statement (empty, or comments only).
+    pub fn has_no_statements(&self, dialect: &str) -> bool {
+        crate::sql::split_statements(self.sql_for(dialect).0).is_empty()
+    }
+
     /// True when neither up.sql nor down.sql holds a statement (comments only).
     fn holds_no_sql(&self) -> bool {
         crate::sql::split_statements(&self.up_sql).is_empty()
@@ -266,6 +271,22 @@ pub(super) struct MetadataOut<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub(super) branch_labels: &'a [String],
 }
+
+/// Every key a `metadata.toml` may hold (diesel's `run_in_transaction` and this tool's).
+pub(super) const METADATA_KEYS: &[&str] = &[
+    "run_in_transaction",
+    "revision",
+    "parents",
+    "message",
+    "created",
+    "dialect",
+    "branch_labels",
+    "lock_timeout",
+    "statement_timeout",
+];
+
+/// The longest revision id the version table's `revision` column holds.
+pub const MAX_REVISION_ID_LEN: usize = 64;
 
 #[derive(Deserialize)]
 pub(super) struct MetadataIn {

@@ -17,7 +17,7 @@ mod write;
 
 pub use embed::{EmbeddedFolder, EmbeddedMigrations};
 pub use folder::{down_file, up_file, FolderFiles};
-pub use format::{checksum_sql, Revision, RevisionTimeouts};
+pub use format::{checksum_sql, Revision, RevisionTimeouts, MAX_REVISION_ID_LEN};
 pub use graph::Graph;
 pub use read::{require_sql_for, scan_for_embedding};
 pub use write::{new_revision_id, write_revision, NewRevision, RevisionWriter};

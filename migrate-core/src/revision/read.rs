@@ -8,16 +8,34 @@ use chrono::SecondsFormat;
 
 use super::folder::{self, down_file, entries, up_file, Entry, FolderFiles};
 use super::format::{
-    dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision, RevisionTimeouts,
+    dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision,
+    RevisionTimeouts, MAX_REVISION_ID_LEN, METADATA_KEYS,
 };
 use crate::error::{Error, Result};
 
 /// Parses a `metadata.toml` text; `path` is for the message.
 pub(super) fn parse_metadata(path: &Path, text: &str) -> Result<MetadataIn> {
-    toml::from_str(text).map_err(|e| Error::Metadata {
+    let bad = |message: String| Error::Metadata {
         path: path.to_owned(),
-        message: e.message().to_owned(),
-    })
+        message,
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| bad(e.message().to_owned()))?;
+    // A mistyped key must not silently mean its default (`run_in_transacton = true` would
+    // run the revision outside a transaction).
+    for key in table.keys() {
+        if !METADATA_KEYS.contains(&key.as_str()) {
+            let nearest = crate::suggest::closest(key, METADATA_KEYS)
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            return Err(bad(format!(
+                "unknown key `{key}`\n  hint: {nearest}the keys are {}",
+                METADATA_KEYS.join(", ")
+            )));
+        }
+    }
+    table
+        .try_into()
+        .map_err(|e: toml::de::Error| bad(e.message().to_owned()))
 }
 
 /// Reads and parses one `metadata.toml`; `None` when the file does not exist.
@@ -57,6 +75,7 @@ pub(super) fn assemble(parsed: Vec<Result<(Revision, bool)>>) -> Result<Vec<Revi
     let mut plain: Vec<usize> = Vec::new();
     for read in parsed {
         let (revision, keyed) = read?;
+        check_id_length(&revision)?;
         if !keyed {
             plain.push(revisions.len());
         }
@@ -179,6 +198,17 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
             "`parents` is missing\n  hint: write `parents = []` for a base revision".to_owned(),
         ));
     };
+    // diesel reads a missing key as `false`; in a file this tool wrote it is always there, so
+    // a missing one is a mistake, and guessing either way could run DDL unprotected.
+    let Some(run_in_transaction) = meta.run_in_transaction else {
+        return Err(bad(
+            "`run_in_transaction` is missing\n  hint: write `run_in_transaction = true` (the \
+             revision and its version row commit together) or `false` (for statements that \
+             cannot run in a transaction, such as CREATE INDEX CONCURRENTLY)"
+                .to_owned(),
+        ));
+    };
+
     if let Some(dialect) = &meta.dialect {
         if !is_dialect(dialect) {
             return Err(bad(format!(
@@ -215,8 +245,7 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
         message: meta.message.unwrap_or_default(),
         created: meta.created,
         dialect: meta.dialect,
-        // diesel reads a metadata.toml without the key as `false`.
-        run_in_transaction: meta.run_in_transaction.unwrap_or(false),
+        run_in_transaction,
         branch_labels: meta.branch_labels,
         dir,
         up_sql,
@@ -225,6 +254,23 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
         timeouts,
     };
     Ok((revision, true))
+}
+
+/// A revision id must fit the version table's `revision` column, or the first run that
+/// records it fails part-way.
+fn check_id_length(revision: &Revision) -> Result<()> {
+    let id = &revision.id;
+    if id.len() > MAX_REVISION_ID_LEN {
+        return Err(Error::Graph(format!(
+            "{}: revision id `{id}` is {} bytes long; the version table holds at most \
+             {MAX_REVISION_ID_LEN}\n  hint: use a shorter id (`revision` in metadata.toml, or \
+             the folder name's version before the first `_`), and the same in every child's \
+             `parents`",
+            revision.dir.display(),
+            id.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Refuses a plan that holds revisions written for another dialect without a pair for

@@ -1,4 +1,4 @@
-//! What makes a run refuse: a failed revision, revisions the files no longer define, applied
+//! What makes a run refuse: a failed or interrupted revision, revisions the files no longer define, applied
 //! revisions whose files were edited.
 
 use crate::error::{Error, Result};
@@ -12,16 +12,9 @@ pub(super) fn check_integrity(
     version_table: &str,
     dialect: &str,
 ) -> Result<()> {
-    if let Some(failed) = rows.iter().find(|r| r.state == State::Failed) {
-        return Err(Error::Integrity(format!(
-            "revision {} failed part-way (statement {}): {}\n  \
-             hint: repair the database by hand, then record the outcome with `stamp {}` \
-             (it ran) or `stamp {}` (it did not)",
-            failed.revision,
-            failed.statement_index.unwrap_or(0),
-            failed.error.as_deref().unwrap_or("unknown error"),
-            failed.revision,
-            failed.parents.first().map_or("base", String::as_str),
+    if let Some(unfinished) = rows.iter().find(|r| r.state.is_unfinished()) {
+        return Err(Error::Integrity(describe_unfinished_with_hint(
+            graph, unfinished, dialect,
         )));
     }
     let missing: Vec<&str> = rows
@@ -53,6 +46,78 @@ pub(super) fn check_integrity(
         )));
     }
     Ok(())
+}
+
+/// What a failed or interrupted revision's row says, with the statement it stopped at:
+/// `revision a1 was interrupted while upgrading after statement 1 of 3; statement 2 had
+/// started: UPDATE accounts …`.
+pub fn describe_unfinished(graph: &Graph, row: &VersionRow, dialect: &str) -> String {
+    let completed = row
+        .statement_index
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0);
+    let statements = graph.get(&row.revision).map(|revision| {
+        let (up, down) = revision.sql_for(dialect);
+        let script = match row.state {
+            State::Reverting | State::RevertFailed => down,
+            _ => up,
+        };
+        crate::sql::split_statements(script)
+    });
+    let of = statements
+        .as_ref()
+        .map(|s| format!(" of {}", s.len()))
+        .unwrap_or_default();
+    let next = statements
+        .as_ref()
+        .and_then(|s| s.get(completed))
+        .map(|sql| format!(": {}", one_line(sql)))
+        .unwrap_or_default();
+    let verb = match row.state {
+        State::Running | State::Reverting => "had started",
+        _ => "failed",
+    };
+    let mut text = format!(
+        "revision {} {} after statement {completed}{of} completed; statement {} {verb}{next}",
+        row.revision,
+        row.state.describe(),
+        completed + 1
+    );
+    if let Some(error) = &row.error {
+        text.push_str(&format!("\n  error: {}", one_line(error)));
+    }
+    if matches!(row.state, State::Running | State::Reverting) {
+        text.push_str(
+            "\n  the process running it stopped (killed, or its connection was lost) before it \
+             finished; the statements before it are committed",
+        );
+    }
+    text
+}
+
+/// [`describe_unfinished`] followed by the `resolve` hint.
+pub fn describe_unfinished_with_hint(graph: &Graph, row: &VersionRow, dialect: &str) -> String {
+    format!(
+        "{}\n  {}",
+        describe_unfinished(graph, row, dialect),
+        super::resolve::hint(row)
+    )
+}
+
+/// The first line of `text`, cut to a readable length.
+fn one_line(text: &str) -> String {
+    const LIMIT: usize = 120;
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let cut: String = line.chars().take(LIMIT).collect();
+    if cut.len() < line.len() || text.trim().lines().count() > 1 {
+        format!("{cut} …")
+    } else {
+        cut
+    }
 }
 
 /// Applied revisions whose up SQL no longer matches the checksum recorded when they ran.

@@ -1,7 +1,9 @@
-//! Applies revisions: lock first, then read the applied set, then apply each revision and
-//! its version row together, then release the lock on every path.
+//! Applies revisions: lock first, then read the applied set, refuse before writing anything,
+//! then apply each revision (`apply.rs`), then release the lock on every path.
 
+mod apply;
 mod integrity;
+mod resolve;
 pub(crate) mod stamp;
 mod status;
 
@@ -13,13 +15,13 @@ use crate::dialect::LockWait;
 use crate::diesel_table;
 use crate::error::{Error, Result};
 use crate::revision::{Graph, Revision, RevisionTimeouts};
-use crate::sql::split_statements;
 use crate::version_table::{self, State, VersionRow};
 
 use integrity::check_integrity;
-pub use integrity::edited_revisions;
-pub use stamp::stamp;
-pub use status::{status, Readiness, Status};
+pub use integrity::{describe_unfinished, describe_unfinished_with_hint, edited_revisions};
+pub use resolve::{resolve, Outcome};
+pub use stamp::{stamp, Stamped};
+pub use status::{status, Readiness, Status, Unfinished};
 
 /// How long a run waits for another one's lock unless told otherwise.
 pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -79,6 +81,9 @@ pub enum Event<'a> {
         revision: &'a Revision,
         direction: Direction,
     },
+    /// The revision's up SQL holds no statement (empty or only comments): it is recorded as
+    /// applied without changing anything, which is rarely what its author meant.
+    Empty { revision: &'a Revision },
     Finished {
         revision: &'a Revision,
         direction: Direction,
@@ -198,87 +203,70 @@ pub(crate) fn run_locked<'g>(
     on_event: &mut dyn FnMut(Event<'_>),
     plan: impl FnOnce(&BTreeSet<String>) -> Result<(Vec<&'g Revision>, Direction)>,
 ) -> Result<Vec<String>> {
+    // Everything that can refuse comes before the first write: a refused run leaves the
+    // database as it found it, without even a version table.
     let version_table = options.version_table.as_str();
-    version_table::ensure(conn, version_table)?;
-    let mut rows = version_table::read(conn, version_table)?;
+    let table_exists = version_table::exists(conn, version_table)?;
+    let mut rows = if table_exists {
+        version_table::read(conn, version_table)?
+    } else {
+        Vec::new()
+    };
     let diesel_versions = diesel_table::versions(conn)?;
-    if let Some(versions) = &diesel_versions {
-        let adopted = diesel_table::not_yet_recorded(graph, &rows, versions);
-        if !adopted.is_empty() {
-            rows.extend(record_adopted(conn, version_table, &adopted)?);
-            on_event(Event::Adopted {
-                revisions: &adopted,
-            });
-        }
-    }
-    let keep_diesel_in_step = diesel_versions.is_some();
-    check_integrity(graph, &rows, version_table, conn.dialect().name())?;
-    let applied = applied_ids(&rows);
+    let adopted = match &diesel_versions {
+        Some(versions) => diesel_table::not_yet_recorded(graph, &rows, versions),
+        None => Vec::new(),
+    };
+    let dialect = conn.dialect().name();
+    let mut known = rows.clone();
+    known.extend(adopted.iter().map(|r| applied_row(r, dialect, 0)));
+    check_integrity(graph, &known, version_table, dialect)?;
+    let applied = applied_ids(&known);
     let (revisions, direction) = plan(&applied)?;
-    crate::revision::require_sql_for(revisions.iter().copied(), conn.dialect().name())?;
+    crate::revision::require_sql_for(revisions.iter().copied(), dialect)?;
+
+    if !table_exists {
+        version_table::ensure(conn, version_table)?;
+    }
+    if !adopted.is_empty() {
+        rows.extend(record_adopted(conn, version_table, &adopted)?);
+        on_event(Event::Adopted {
+            revisions: &adopted,
+        });
+    }
     on_event(Event::Planned {
         count: revisions.len(),
         direction,
     });
-    let dialect = conn.dialect().name();
+    let one_transaction = conn.dialect().facts().run_is_one_transaction;
     let mut done = Vec::with_capacity(revisions.len());
     for revision in revisions {
         on_event(Event::Started {
             revision,
             direction,
         });
-        let started = Instant::now();
-        let (up, down) = revision.sql_for(dialect);
-        let script = match direction {
-            Direction::Up => up,
-            Direction::Down => down,
+        if direction == Direction::Up && revision.has_no_statements(dialect) {
+            on_event(Event::Empty { revision });
+        }
+        let step = apply::Step {
+            revision,
+            direction,
+            version_table,
+            keep_diesel_in_step: diesel_versions.is_some(),
+            existing: rows.iter().find(|r| r.revision == revision.id),
+            started: Instant::now(),
         };
-        let atomic = revision.runs_in_transaction_on(conn.dialect());
         conn.backend()
             .set_revision_timeouts(revision.timeouts.or(options.revision_timeouts))?;
-        if atomic {
-            conn.backend().begin_revision()?;
-        }
-        let result = execute_revision(conn, revision, script).and_then(|()| match direction {
-            Direction::Up => {
-                let row = applied_row(revision, dialect, elapsed_ms(started));
-                version_table::insert(conn, version_table, &row)?;
-                if keep_diesel_in_step {
-                    diesel_table::record(conn, revision)?;
-                }
-                Ok(())
-            }
-            Direction::Down => {
-                version_table::delete(conn, version_table, &revision.id)?;
-                if keep_diesel_in_step {
-                    diesel_table::forget(conn, revision)?;
-                }
-                Ok(())
-            }
-        });
-        match result {
-            Ok(()) if atomic => conn.backend().commit_revision()?,
-            Ok(()) => {}
-            Err(error) if atomic => {
-                conn.backend().rollback_revision()?;
-                return Err(name_blockers(conn, error));
-            }
-            Err(error) => {
-                let error = name_blockers(conn, error);
-                return Err(record_partial_failure(
-                    conn,
-                    version_table,
-                    revision,
-                    dialect,
-                    started,
-                    error,
-                ));
-            }
+        if one_transaction || revision.runs_in_transaction_on(conn.dialect()) {
+            apply::atomic(conn, &step)?;
+        } else {
+            apply::tracked(conn, &step)?;
         }
         on_event(Event::Finished {
             revision,
             direction,
-            duration_ms: elapsed_ms(started),
+            duration_ms: elapsed_ms(step.started),
         });
         done.push(revision.id.clone());
     }
@@ -287,7 +275,7 @@ pub(crate) fn run_locked<'g>(
 
 /// A statement that gave up waiting for a lock: the sessions holding locks on the tables it
 /// names, so the message says whom to look at.
-fn name_blockers(conn: &mut Connection, error: Error) -> Error {
+pub(super) fn name_blockers(conn: &mut Connection, error: Error) -> Error {
     let Error::StatementFailed {
         revision,
         statement,
@@ -334,84 +322,6 @@ fn record_adopted(
     Ok(rows)
 }
 
-/// After a revision that ran without a transaction stopped part-way, records it as failed so
-/// that every later run refuses until someone repairs the database and says so with `stamp`
-/// (see `check_integrity`). When the first statement failed nothing ran, so there is nothing to
-/// repair and no row is written: fixing the SQL and running again is enough.
-fn record_partial_failure(
-    conn: &mut Connection,
-    version_table: &str,
-    revision: &Revision,
-    dialect: &str,
-    started: Instant,
-    error: Error,
-) -> Error {
-    let Error::StatementFailed {
-        revision: described,
-        statement,
-        sql,
-        message,
-    } = error
-    else {
-        return error;
-    };
-    if statement == 1 {
-        return Error::StatementFailed {
-            revision: described,
-            statement,
-            sql,
-            message,
-        };
-    }
-    let row = VersionRow {
-        revision: revision.id.clone(),
-        parents: revision.parents.clone(),
-        checksum: revision.checksum(dialect),
-        applied_at: version_table::now_text(),
-        duration_ms: elapsed_ms(started),
-        state: State::Failed,
-        error: Some(message.clone()),
-        statement_index: i64::try_from(statement).ok(),
-    };
-    let message = match version_table::record_failed(conn, version_table, &row) {
-        Ok(()) => format!(
-            "{message}\n  the statements before it were committed (this database cannot roll back DDL); \
-             the revision is recorded as failed, so nothing runs until the database is repaired \
-             and the outcome recorded with `stamp`"
-        ),
-        Err(record_error) => format!(
-            "{message}\n  the statements before it were committed, and recording the failure failed \
-             too ({record_error}): repair the database by hand, then record the outcome with `stamp`"
-        ),
-    };
-    Error::StatementFailed {
-        revision: described,
-        statement,
-        sql,
-        message,
-    }
-}
-
-fn elapsed_ms(started: Instant) -> i64 {
+pub(super) fn elapsed_ms(started: Instant) -> i64 {
     i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
-}
-
-fn execute_revision(conn: &mut Connection, revision: &Revision, script: &str) -> Result<()> {
-    for (index, statement) in split_statements(script).iter().enumerate() {
-        conn.batch_execute(statement)
-            .map_err(|e| Error::StatementFailed {
-                revision: format!("{} ({})", revision.id, revision.dir.display()),
-                statement: index + 1,
-                sql: statement.clone(),
-                message: e.to_string(),
-            })?;
-    }
-    conn.backend()
-        .check_foreign_keys()
-        .map_err(|message| Error::StatementFailed {
-            revision: format!("{} ({})", revision.id, revision.dir.display()),
-            statement: 0,
-            sql: "PRAGMA foreign_key_check".to_owned(),
-            message,
-        })
 }

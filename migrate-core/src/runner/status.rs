@@ -17,15 +17,26 @@ pub struct Status {
     pub pending: Vec<String>,
     /// Revisions the database records that no folder defines (a newer binary migrated it).
     pub unknown: Vec<String>,
-    /// Revisions recorded as failed part-way.
-    pub failed: Vec<String>,
+    /// Revisions that stopped part-way (failed, or interrupted while running), as their
+    /// rows record them.
+    pub failed: Vec<Unfinished>,
+}
+
+/// A revision that stopped part-way, as its row records it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unfinished {
+    pub revision: String,
+    pub state: State,
+    /// How many of its statements completed.
+    pub statements_completed: i64,
+    pub error: Option<String>,
 }
 
 /// What a probe answers, most serious first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Readiness {
-    /// A revision stopped part-way; nothing runs until it is resolved.
+    /// A revision failed or was interrupted part-way; nothing runs until it is resolved.
     Failed,
     /// The database has revisions this history does not know.
     Ahead,
@@ -71,8 +82,13 @@ pub fn status(conn: &mut Connection, graph: &Graph, version_table: &str) -> Resu
             .collect(),
         failed: rows
             .iter()
-            .filter(|r| r.state == State::Failed)
-            .map(|r| r.revision.clone())
+            .filter(|r| r.state.is_unfinished())
+            .map(|r| Unfinished {
+                revision: r.revision.clone(),
+                state: r.state,
+                statements_completed: r.statement_index.unwrap_or(0),
+                error: r.error.clone(),
+            })
             .collect(),
     })
 }

@@ -39,6 +39,7 @@ static FACTS: DialectFacts = DialectFacts {
         ColumnClause::Default,
     ],
     keeps_foreign_key_names: false,
+    run_is_one_transaction: true,
     // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
     offline_prelude: &["PRAGMA foreign_keys = OFF"],
     now_text_sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
