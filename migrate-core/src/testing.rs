@@ -224,3 +224,15 @@ mod tests {
         assert!(!error.contains("secret"), "{error}");
     }
 }
+
+/// The number a query returns in a column named `n` (`SELECT balance AS n FROM …`), for
+/// tests that check what migrations did to the data on any backend.
+///
+/// # Errors
+///
+/// When the query fails or returns no row.
+pub fn query_number(conn: &mut Connection, sql: &str) -> Result<i64> {
+    conn.backend()
+        .count(sql, &[])
+        .map_err(Error::db(format!("running {sql}")))
+}

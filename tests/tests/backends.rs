@@ -310,7 +310,7 @@ fn failing_revision(dir: &Path, dialect: &str) -> String {
 
 #[cfg(feature = "mysql")]
 #[test]
-fn mysql_failed_statement_is_recorded_and_refused_until_stamp() {
+fn mysql_failed_statement_is_recorded_and_refused_until_resolved() {
     let Some(db) = TestDatabase::create(Backend::Mysql) else {
         return;
     };
@@ -321,12 +321,13 @@ fn mysql_failed_statement_is_recorded_and_refused_until_stamp() {
 
     let error = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
     assert!(error.contains("statement 2"), "{error}");
-    assert!(error.contains("stamp"), "{error}");
+    assert!(error.contains(&format!("resolve {id} --applied")), "{error}");
     let rows = version_table::read(&mut conn, VT).unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].revision, id);
     assert_eq!(rows[0].state, State::Failed);
-    assert_eq!(rows[0].statement_index, Some(2));
+    // One statement completed.
+    assert_eq!(rows[0].statement_index, Some(1));
     assert!(
         rows[0]
             .error
@@ -342,21 +343,21 @@ fn mysql_failed_statement_is_recorded_and_refused_until_stamp() {
     let refusal = upgrade(&mut db.connect(), &graph, "head")
         .unwrap_err()
         .to_string();
-    assert!(refusal.contains(&format!("stamp {id}")), "{refusal}");
+    assert!(refusal.contains(&format!("resolve {id} --applied")), "{refusal}");
     assert!(
-        refusal.contains("failed part-way (statement 2)"),
+        refusal.contains("failed while upgrading after statement 1 of 3 completed; statement 2 failed: INSERT INTO no_such_table"),
         "{refusal}"
     );
 
-    // Repaired by hand (the rest of the revision run), recorded with stamp: runs again.
+    // Repaired by hand (the rest of the revision run), recorded with resolve: runs again.
     conn.batch_execute("CREATE TABLE never_made (id INT PRIMARY KEY)")
         .unwrap();
-    runner::stamp(
+    runner::resolve(
         &mut conn,
         &graph,
         &runner::RunOptions::new(VT),
         &id,
-        false,
+        runner::Outcome::Applied,
         &mut |_| {},
     )
     .unwrap();

@@ -1,6 +1,7 @@
 //! A live SQLite database: the file is created on first use, the run-wide lock is the write
 //! transaction (`lock.rs`), revisions are savepoints inside it.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use diesel::connection::SimpleConnection;
@@ -14,11 +15,13 @@ use crate::dialect::Backend;
 use crate::dialect::Target;
 use crate::error::{Error, Result};
 
-struct SqliteBackend(SqliteConnection);
+/// The connection, and the foreign-key violations the database held when the run took its
+/// lock: a revision is blamed only for the ones it adds.
+struct SqliteBackend(SqliteConnection, BTreeSet<Violation>);
 
 pub(super) fn connect(target: &Target<'_>) -> Result<Box<dyn Backend>> {
     create_parent_dir(Path::new(target.location))?;
-    Ok(Box::new(SqliteBackend(establish(target)?)))
+    Ok(Box::new(SqliteBackend(establish(target)?, BTreeSet::new())))
 }
 
 fn create_parent_dir(path: &Path) -> Result<()> {
@@ -30,7 +33,7 @@ fn create_parent_dir(path: &Path) -> Result<()> {
     }
 }
 
-#[derive(QueryableByName)]
+#[derive(QueryableByName, PartialEq, Eq, PartialOrd, Ord)]
 struct Violation {
     #[diesel(sql_type = Text)]
     table: String,
@@ -53,7 +56,9 @@ impl Backend for SqliteBackend {
         self.0
             .batch_execute("PRAGMA foreign_keys = OFF")
             .map_err(Error::db("turning foreign keys off for the run"))?;
-        super::lock::begin_exclusive(&mut self.0, wait)
+        super::lock::begin_exclusive(&mut self.0, wait)?;
+        self.1 = violations(&mut self.0).map_err(Error::db("checking foreign keys"))?;
+        Ok(())
     }
 
     /// The run is one transaction: finished revisions (released savepoints) commit with it.
@@ -65,23 +70,35 @@ impl Backend for SqliteBackend {
     }
 
     fn check_foreign_keys(&mut self) -> std::result::Result<(), String> {
-        let rows: Vec<Violation> = diesel::sql_query(
-            "SELECT \"table\" AS \"table\", rowid AS rowid, parent AS parent FROM pragma_foreign_key_check",
-        )
-        .load(&mut self.0)
-        .map_err(|e| e.to_string())?;
-        if rows.is_empty() {
+        let now = violations(&mut self.0).map_err(|e| e.to_string())?;
+        let added: Vec<&Violation> = now.difference(&self.1).collect();
+        if added.is_empty() {
+            self.1 = now;
             return Ok(());
         }
-        let listed: Vec<String> = rows
+        let listed: Vec<String> = added
             .iter()
             .take(10)
-            .map(|v| format!("{} row {} -> {}", v.table, v.rowid.unwrap_or(0), v.parent))
+            .map(|v| match v.rowid {
+                Some(rowid) => format!("{} rowid {rowid} (no matching row in {})", v.table, v.parent),
+                None => format!("{} (a row without rowid; no matching row in {})", v.table, v.parent),
+            })
             .collect();
         Err(format!(
-            "{} row(s) violate foreign keys: {}",
-            rows.len(),
-            listed.join("; ")
+            "the revision leaves {} row(s) violating foreign keys: {}{}\n  hint: fix or delete \
+             those rows in the revision before the change that checks them",
+            added.len(),
+            listed.join("; "),
+            if added.len() > listed.len() { "; …" } else { "" }
         ))
     }
+}
+
+/// Every row that violates a foreign key now.
+fn violations(conn: &mut SqliteConnection) -> diesel::QueryResult<BTreeSet<Violation>> {
+    let rows: Vec<Violation> = diesel::sql_query(
+        "SELECT \"table\" AS \"table\", rowid AS rowid, parent AS parent FROM pragma_foreign_key_check",
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().collect())
 }

