@@ -321,7 +321,10 @@ fn mysql_failed_statement_is_recorded_and_refused_until_resolved() {
 
     let error = upgrade(&mut conn, &graph, "head").unwrap_err().to_string();
     assert!(error.contains("statement 2"), "{error}");
-    assert!(error.contains(&format!("resolve {id} --applied")), "{error}");
+    assert!(
+        error.contains(&format!("resolve {id} --applied")),
+        "{error}"
+    );
     let rows = version_table::read(&mut conn, VT).unwrap();
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].revision, id);
@@ -343,7 +346,10 @@ fn mysql_failed_statement_is_recorded_and_refused_until_resolved() {
     let refusal = upgrade(&mut db.connect(), &graph, "head")
         .unwrap_err()
         .to_string();
-    assert!(refusal.contains(&format!("resolve {id} --applied")), "{refusal}");
+    assert!(
+        refusal.contains(&format!("resolve {id} --applied")),
+        "{refusal}"
+    );
     assert!(
         refusal.contains("failed while upgrading after statement 1 of 3 completed; statement 2 failed: INSERT INTO no_such_table"),
         "{refusal}"

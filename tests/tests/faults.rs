@@ -16,14 +16,7 @@ use migrate_core::version_table::{self, State, VersionRow, DEFAULT_VERSION_TABLE
 use integration_tests::server::{Backend, TestDatabase};
 
 /// Writes one revision folder by hand, as a user would.
-fn folder(
-    dir: &Path,
-    id: &str,
-    parents: &[&str],
-    in_transaction: bool,
-    up: &str,
-    down: &str,
-) {
+fn folder(dir: &Path, id: &str, parents: &[&str], in_transaction: bool, up: &str, down: &str) {
     let path = dir.join(format!("2026-01-01-0000{:02}_{id}", dir_count(dir)));
     std::fs::create_dir_all(&path).unwrap();
     let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
@@ -155,11 +148,15 @@ fn killed_outside_a_transaction(url: &str, sleep: &str) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_for(Duration::from_secs(60), "pay to start its slow statement", || {
-        rows(url)
-            .iter()
-            .any(|r| r.revision == "pay" && r.statement_index == Some(1))
-    });
+    wait_for(
+        Duration::from_secs(60),
+        "pay to start its slow statement",
+        || {
+            rows(url)
+                .iter()
+                .any(|r| r.revision == "pay" && r.statement_index == Some(1))
+        },
+    );
     kill(child);
     let left = rows(url);
     assert_eq!(row(&left, "pay").state, State::Running, "{left:?}");
@@ -248,4 +245,200 @@ fn sqlite_killed_mid_revision_leaves_nothing_behind() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("3 revision(s) applied"), "{text}");
     assert_eq!(balance(&url), 150, "a statement ran twice");
+}
+
+fn count(url: &str, value: &str) -> i64 {
+    number(
+        url,
+        &format!("SELECT COUNT(*) AS n FROM log WHERE v = '{value}'"),
+    )
+}
+
+fn applied_times(rows: &[VersionRow]) -> Vec<(String, String)> {
+    let mut times: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.revision.clone(), r.applied_at.clone()))
+        .collect();
+    times.sort();
+    times
+}
+
+/// A merge revision that fails part-way: `resolve` settles that one row; both branches keep
+/// their rows and applied times, and nothing runs twice.
+fn failed_merge_is_resolved(url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    folder(
+        &migrations,
+        "root",
+        &[],
+        true,
+        "CREATE TABLE log (v VARCHAR(20));",
+        "DROP TABLE log;",
+    );
+    for branch in ["left", "right"] {
+        folder(
+            &migrations,
+            branch,
+            &["root"],
+            true,
+            &format!("INSERT INTO log (v) VALUES ('{branch}');"),
+            &format!("DELETE FROM log WHERE v = '{branch}';"),
+        );
+    }
+    folder(
+        &migrations,
+        "join",
+        &["left", "right"],
+        false,
+        "INSERT INTO log (v) VALUES ('join');\nINSERT INTO missing_table (id) VALUES (1);",
+        "DELETE FROM log WHERE v = 'join';",
+    );
+    let (code, text) = run(dir.path(), url, &["upgrade", "heads"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("resolve join --applied"), "{text}");
+    let before = rows(url);
+    assert_eq!(row(&before, "join").state, State::Failed, "{before:?}");
+    let branches: Vec<(String, String)> = applied_times(&before)
+        .into_iter()
+        .filter(|(id, _)| id != "join")
+        .collect();
+    assert_eq!(branches.len(), 3, "{before:?}");
+
+    // `stamp` is not the repair, and says which command is.
+    let (code, text) = run(dir.path(), url, &["stamp", "left"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("resolve join"), "{text}");
+    assert_eq!(rows(url), before, "a refused stamp wrote");
+
+    // The author fixes the second statement, runs it by hand, and records the outcome.
+    let fixed = "INSERT INTO log (v) VALUES ('join');\nINSERT INTO log (v) VALUES ('fixed');";
+    let join_dir = std::fs::read_dir(&migrations)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_join"))
+        .unwrap();
+    std::fs::write(join_dir.join("up.sql"), fixed).unwrap();
+    connect(url)
+        .batch_execute("INSERT INTO log (v) VALUES ('fixed')")
+        .unwrap();
+    let (code, text) = run(dir.path(), url, &["resolve", "join", "--applied"]);
+    assert_eq!(code, 0, "{text}");
+    let (code, text) = run(dir.path(), url, &["resolve", "join", "--applied"]);
+    assert_eq!(code, 1, "resolving twice is refused: {text}");
+    assert!(text.contains("nothing to resolve"), "{text}");
+
+    // The edited up.sql is what was recorded: no edited-file refusal, nothing runs again.
+    let (code, text) = run(dir.path(), url, &["upgrade", "heads"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Nothing to do"), "{text}");
+    let after = rows(url);
+    assert!(after.iter().all(|r| r.state == State::Applied), "{after:?}");
+    let kept: Vec<(String, String)> = applied_times(&after)
+        .into_iter()
+        .filter(|(id, _)| id != "join")
+        .collect();
+    assert_eq!(kept, branches, "applied times changed");
+    for value in ["left", "right", "join", "fixed"] {
+        assert_eq!(
+            count(url, value),
+            1,
+            "{value} ran {} times",
+            count(url, value)
+        );
+    }
+}
+
+/// A downgrade that fails part-way, resolved both ways: undone by hand (`--applied`, the
+/// first applied time kept) and finished by hand (`--rolled-back`, then upgraded once).
+fn failed_downgrade_is_resolved(url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    folder(
+        &migrations,
+        "root",
+        &[],
+        true,
+        "CREATE TABLE log (v VARCHAR(20));",
+        "DROP TABLE log;",
+    );
+    folder(
+        &migrations,
+        "tip",
+        &["root"],
+        false,
+        "INSERT INTO log (v) VALUES ('tip');",
+        "DELETE FROM log WHERE v = 'tip';\nDROP TABLE missing_table;",
+    );
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 0, "{text}");
+    let applied = applied_times(&rows(url));
+
+    let (code, text) = run(dir.path(), url, &["downgrade", "root"]);
+    assert_eq!(code, 1, "{text}");
+    let failed = rows(url);
+    assert_eq!(row(&failed, "tip").state, State::RevertFailed, "{failed:?}");
+    assert_eq!(row(&failed, "tip").statement_index, Some(1));
+    assert_eq!(
+        applied_times(&failed),
+        applied,
+        "the failed downgrade kept the times"
+    );
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("revision tip failed while downgrading after statement 1 of 2 completed"),
+        "{text}"
+    );
+    assert!(text.contains("resolve tip --rolled-back"), "{text}");
+    let (code, text) = run(dir.path(), url, &["history", "-i"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("root -> tip (head, unfinished)"), "{text}");
+
+    // Undone by hand: the revision is applied again, with its first applied time.
+    connect(url)
+        .batch_execute("INSERT INTO log (v) VALUES ('tip')")
+        .unwrap();
+    let (code, text) = run(dir.path(), url, &["resolve", "tip", "--applied"]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(applied_times(&rows(url)), applied);
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Nothing to do"), "{text}");
+    assert_eq!(count(url, "tip"), 1);
+
+    // Failing again, and this time the downgrade is taken as done: upgrading runs it once.
+    let (code, text) = run(dir.path(), url, &["downgrade", "root"]);
+    assert_eq!(code, 1, "{text}");
+    let (code, text) = run(dir.path(), url, &["resolve", "tip", "--rolled-back"]);
+    assert_eq!(code, 0, "{text}");
+    let left = rows(url);
+    assert_eq!(applied_times(&left), applied[..1].to_vec(), "{left:?}");
+    assert_eq!(count(url, "tip"), 0);
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("1 revision(s) applied"), "{text}");
+    assert_eq!(count(url, "tip"), 1);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_failed_merge_and_failed_downgrade_are_resolved() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        failed_merge_is_resolved(&db.url);
+    }
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        failed_downgrade_is_resolved(&db.url);
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_failed_merge_and_failed_downgrade_are_resolved() {
+    if let Some(db) = TestDatabase::create(Backend::Mysql) {
+        failed_merge_is_resolved(&db.url);
+    }
+    if let Some(db) = TestDatabase::create(Backend::Mysql) {
+        failed_downgrade_is_resolved(&db.url);
+    }
 }

@@ -80,8 +80,14 @@ impl Backend for SqliteBackend {
             .iter()
             .take(10)
             .map(|v| match v.rowid {
-                Some(rowid) => format!("{} rowid {rowid} (no matching row in {})", v.table, v.parent),
-                None => format!("{} (a row without rowid; no matching row in {})", v.table, v.parent),
+                Some(rowid) => format!(
+                    "{} rowid {rowid} (no matching row in {})",
+                    v.table, v.parent
+                ),
+                None => format!(
+                    "{} (a row without rowid; no matching row in {})",
+                    v.table, v.parent
+                ),
             })
             .collect();
         Err(format!(
@@ -89,7 +95,11 @@ impl Backend for SqliteBackend {
              those rows in the revision before the change that checks them",
             added.len(),
             listed.join("; "),
-            if added.len() > listed.len() { "; …" } else { "" }
+            if added.len() > listed.len() {
+                "; …"
+            } else {
+                ""
+            }
         ))
     }
 }
