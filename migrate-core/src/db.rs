@@ -60,7 +60,10 @@ impl DatabaseUrl {
         }
         let mut parsed = url::Url::parse(text).map_err(|e| Error::InvalidUrl {
             url: mask_password(text),
-            reason: e.to_string(),
+            reason: format!(
+                "{e}\n  hint: special characters in a user name or password must be \
+                 percent-encoded (`@` as %40, `:` as %3A)"
+            ),
         })?;
         // Without a database name the drivers pick one (PostgreSQL the user's name or
         // `postgres`, MySQL none at all), and the version table lands somewhere unintended.

@@ -39,7 +39,8 @@ pub enum Error {
     },
 
     #[cfg(feature = "connect")]
-    #[error("cannot connect to {url}: {source}")]
+    // Drivers end some messages with a newline; the error's own layout adds the lines.
+    #[error("cannot connect to {url}: {}", source.to_string().trim_end())]
     Connect {
         url: String,
         #[source]
@@ -61,7 +62,7 @@ pub enum Error {
     #[error("unsupported database URL `{url}`\n  hint: use a file path or one of {schemes}")]
     UnsupportedUrl { url: String, schemes: String },
 
-    #[error("invalid database URL `{url}`: {reason}\n  hint: special characters in a user name or password must be percent-encoded (`@` as %40, `:` as %3A)")]
+    #[error("invalid database URL `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
 
     #[error(
@@ -93,7 +94,7 @@ pub enum Error {
     Lock(String),
 
     #[cfg(feature = "connect")]
-    #[error("database error while {context}: {source}")]
+    #[error("database error while {context}: {}", source.to_string().trim_end())]
     Database {
         context: String,
         #[source]

@@ -442,3 +442,48 @@ fn mysql_failed_merge_and_failed_downgrade_are_resolved() {
         failed_downgrade_is_resolved(&db.url);
     }
 }
+
+/// A connection that drops in the middle of a revision: the error says so with the server's
+/// words; outside a transaction the row stays `running`, so the next run refuses.
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_dropped_connection_keeps_its_cause() {
+    let Some(db) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    for in_transaction in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        folder(
+            &dir.path().join("migrations"),
+            "drop1",
+            &[],
+            in_transaction,
+            "CREATE TABLE dropped (id INT);\nSELECT pg_terminate_backend(pg_backend_pid());",
+            "DROP TABLE dropped;",
+        );
+        let (code, text) = run(dir.path(), &db.url, &["upgrade"]);
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("failed at statement 2: ") && text.contains("closed"),
+            "the cause is lost: {text}"
+        );
+        assert!(!text.contains("\n\n"), "{text}");
+        let (code, text) = run(dir.path(), &db.url, &["upgrade"]);
+        if in_transaction {
+            // Nothing was kept: the next run applies the revision again and drops again.
+            assert_eq!(code, 1, "{text}");
+            assert!(rows(&db.url).is_empty());
+        } else {
+            assert_eq!(code, 1, "{text}");
+            assert!(
+                text.contains(
+                    "revision drop1 interrupted while upgrading after statement 1 of 2 completed"
+                ),
+                "{text}"
+            );
+            connect(&db.url)
+                .batch_execute("DROP TABLE dropped; DELETE FROM migrate_versions")
+                .unwrap();
+        }
+    }
+}

@@ -160,9 +160,13 @@ fn record_stop(
     row.statement_index = i64::try_from(completed).ok();
     row.error = Some(first_paragraph(&error));
     row.duration_ms = super::elapsed_ms(step.started);
-    let kept = format!(
-        "statements 1 to {completed} were committed (this revision does not run in a transaction)"
-    );
+    let kept = if completed == 1 {
+        "statement 1 was committed (this revision does not run in a transaction)".to_owned()
+    } else {
+        format!(
+            "statements 1 to {completed} were committed (this revision does not run in a transaction)"
+        )
+    };
     match version_table::update(conn, table, &row) {
         Ok(()) => with_note(
             error,
@@ -235,7 +239,7 @@ fn execute(
                     revision: describe(revision),
                     statement: index + 1,
                     sql: statement.clone(),
-                    message: e.to_string(),
+                    message: e.to_string().trim_end().to_owned(),
                 },
             )
         })?;
