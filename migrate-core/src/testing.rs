@@ -208,6 +208,18 @@ fn mismatch_message(dir: &Path, ops: &[Op]) -> String {
     text
 }
 
+/// The number a query returns in a column named `n` (`SELECT balance AS n FROM …`), for
+/// tests that check what migrations did to the data on any backend.
+///
+/// # Errors
+///
+/// When the query fails or returns no row.
+pub fn query_number(conn: &mut Connection, sql: &str) -> Result<i64> {
+    conn.backend()
+        .count(sql, &[])
+        .map_err(Error::db(format!("running {sql}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,16 +235,4 @@ mod tests {
         assert!(error.contains("no-such-dir"), "{error}");
         assert!(!error.contains("secret"), "{error}");
     }
-}
-
-/// The number a query returns in a column named `n` (`SELECT balance AS n FROM …`), for
-/// tests that check what migrations did to the data on any backend.
-///
-/// # Errors
-///
-/// When the query fails or returns no row.
-pub fn query_number(conn: &mut Connection, sql: &str) -> Result<i64> {
-    conn.backend()
-        .count(sql, &[])
-        .map_err(Error::db(format!("running {sql}")))
 }

@@ -69,9 +69,10 @@ pub(super) fn atomic(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
     match outcome {
         Ok(()) => conn.backend().commit_revision(),
         Err(error) => {
-            let error = super::name_blockers(conn, error);
+            // Rolled back first: an aborted transaction answers no further query, and the
+            // lock holders are asked for next.
             match conn.backend().rollback_revision() {
-                Ok(()) => Err(error),
+                Ok(()) => Err(super::name_blockers(conn, error)),
                 // A lost connection fails the rollback too; the statement's own error says
                 // why, and the server discards the open transaction with the connection.
                 Err(rollback) => Err(with_note(
