@@ -344,3 +344,59 @@ fn no_output_holds_a_password() {
     }
     assert!(masked > 10, "the URLs were not shown at all ({masked})");
 }
+
+mod model {
+    use migrate_core::Model;
+
+    #[derive(Model)]
+    #[model(table = "notes")]
+    pub struct Note {
+        pub id: i64,
+    }
+}
+
+/// `check` and `current` show a revision that stopped part-way, with its statement, error
+/// and the `resolve` command; `stamp` refuses to paper over it.
+#[test]
+fn a_failed_revision_is_shown_by_check_and_current_and_refused_by_stamp() {
+    let project = project();
+    let mut conn = migrate_core::db::Connection::establish(&migrate_core::db::DatabaseUrl::sqlite(
+        project.database(),
+    ))
+    .unwrap();
+    conn.batch_execute(
+        "UPDATE migrate_versions SET state = 'failed', statement_index = 0, error = 'boom' \
+         WHERE revision = 'first1'",
+    )
+    .unwrap();
+    drop(conn);
+    let models = [<model::Note as migrate_core::Model>::definition()];
+    let shown = "revision first1 failed while upgrading after statement 0 of 1 completed; \
+                 statement 1 failed: CREATE TABLE notes (id INTEGER PRIMARY KEY)\n  error: boom";
+    let out = project.run(&models, &["check"]).expect_code(3);
+    assert!(out.stdout.contains(shown), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("`resolve first1 --applied`"),
+        "{}",
+        out.stdout
+    );
+    let out = project.run(&models, &["current"]).expect_code(0);
+    assert!(out.stdout.contains(shown), "{}", out.stdout);
+    refused(
+        &project,
+        None,
+        &["stamp", "head"],
+        1,
+        "`resolve first1 --rolled-back`",
+    );
+    let out = project
+        .run(&models, &["resolve", "first1", "--applied"])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains("Resolved first1: was failed while upgrading after 0 statement(s)"),
+        "{}",
+        out.stdout
+    );
+    project.run(&models, &["check"]).expect_code(0);
+}
