@@ -153,9 +153,37 @@ fn an_unknown_target_creates_no_version_table() {
         "run_in_transaction = true\nrevision = \"first1\"\nparents = []\n",
         "CREATE TABLE notes (id INTEGER PRIMARY KEY);",
     );
+    std::fs::write(project.path().join("migrate.toml"), "").unwrap();
+    // Nor a database file where there was none.
+    refused(
+        &project,
+        None,
+        &["upgrade", "nosuch"],
+        1,
+        "unknown revision `nosuch`",
+    );
+    refused(
+        &project,
+        None,
+        &["stamp", "nosuch"],
+        1,
+        "unknown revision `nosuch`",
+    );
     application_database(&project);
-    refused(&project, None, &["upgrade", "nosuch"], 1, "nosuch");
-    refused(&project, None, &["stamp", "nosuch"], 1, "nosuch");
+    refused(
+        &project,
+        None,
+        &["upgrade", "nosuch"],
+        1,
+        "unknown revision `nosuch`",
+    );
+    refused(
+        &project,
+        None,
+        &["stamp", "nosuch"],
+        1,
+        "unknown revision `nosuch`",
+    );
 }
 
 #[test]
@@ -167,6 +195,8 @@ fn a_dialect_mismatch_is_refused_before_anything_is_written() {
         "run_in_transaction = true\nrevision = \"pg1\"\nparents = []\ndialect = \"postgres\"\n",
         "CREATE TABLE notes (id BIGSERIAL PRIMARY KEY);",
     );
+    std::fs::write(project.path().join("migrate.toml"), "").unwrap();
+    refused(&project, None, &["upgrade"], 1, "have no sqlite SQL");
     application_database(&project);
     refused(&project, None, &["upgrade"], 1, "have no sqlite SQL");
 }

@@ -1,6 +1,8 @@
 //! What `upgrade` and `downgrade` share: running revisions with a progress bar, and the
 //! offline script for a range.
 
+use std::collections::BTreeSet;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use migrate_core::runner::{self, Direction, Event};
 
@@ -39,7 +41,15 @@ pub(super) fn offline(
 pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let mut conn = match direction {
-        Direction::Up => ctx.connect()?,
+        Direction::Up => {
+            if ctx.sqlite_file_missing()? {
+                // The run would start from nothing: refuse a bad target or SQL for another
+                // dialect before the file is created.
+                let plan = graph.upgrade_plan(&BTreeSet::new(), target)?;
+                migrate_core::revision::require_sql_for(plan, ctx.url()?.dialect().name())?;
+            }
+            ctx.connect()?
+        }
         // Nothing to revert in a database that does not exist: do not create it.
         Direction::Down => ctx.connect_existing("downgrade")?,
     };

@@ -142,6 +142,15 @@ impl Ctx<'_> {
         Ok(DatabaseUrl::parse(&self.config.database_url)?)
     }
 
+    /// Whether the database is an SQLite file that does not exist yet: connecting would
+    /// create it, so a command that writes checks its input first.
+    pub fn sqlite_file_missing(&self) -> Result<bool, CliError> {
+        let url = self.url()?;
+        Ok(url.is_sqlite()
+            && url.location() != ":memory:"
+            && !std::path::Path::new(url.location()).exists())
+    }
+
     /// Connects for a command that only reads (or, like `resolve`, only rewrites what is
     /// there): a missing SQLite file is an error rather than a new empty database.
     pub fn connect_existing(&mut self, command: &str) -> Result<Connection, CliError> {

@@ -20,6 +20,10 @@ pub struct StampArgs {
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &StampArgs) -> Result<i32, CliError> {
     let (target, purge) = (args.target.as_str(), args.purge);
     let graph = ctx.graph()?;
+    if target != "base" && ctx.sqlite_file_missing()? {
+        // A bad target is refused before the file is created.
+        graph.upgrade_plan(&std::collections::BTreeSet::new(), target)?;
+    }
     let mut conn = ctx.connect()?;
     let options = ctx.run_options();
     let out = &mut ctx.out;
