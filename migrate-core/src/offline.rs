@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::revision::{require_sql_for, Revision};
 use crate::runner::Direction;
 use crate::sql::split_statements;
-use crate::version_table;
+use crate::version_table::{self, State};
 
 /// The script for `revisions`, in the order given (apply order for an upgrade, revert order
 /// for a downgrade).
@@ -47,31 +47,94 @@ pub fn script(
             revision.id,
             revision.message.replace('\n', " ")
         ));
-        // MySQL commits DDL implicitly: a BEGIN there would promise what it cannot keep.
-        let transaction = revision.runs_in_transaction_on(dialect);
-        if transaction {
-            out.push_str(facts.begin_transaction);
-            out.push_str(";\n");
-        }
-        for statement in split_statements(body) {
-            out.push_str(&statement);
-            out.push_str(";\n");
-        }
-        let record = match direction {
-            Direction::Up => version_table::insert_literal_sql(dialect, version_table, revision),
-            Direction::Down => {
-                version_table::delete_literal_sql(dialect, version_table, &revision.id)
+        // MySQL commits DDL implicitly: a BEGIN there would promise what it cannot keep, so
+        // such a revision is tracked in its row as the runner does: a client that stops
+        // part-way leaves `running` with the count of completed statements.
+        let statements = split_statements(body);
+        if revision.runs_in_transaction_on(dialect) {
+            push(&mut out, facts.begin_transaction);
+            for statement in &statements {
+                push(&mut out, statement);
             }
-        };
-        out.push_str(&record);
-        out.push_str(";\n");
-        if transaction {
-            out.push_str(facts.commit_transaction);
-            out.push_str(";\n");
+            push(
+                &mut out,
+                &record(dialect, version_table, revision, direction),
+            );
+            push(&mut out, facts.commit_transaction);
+        } else {
+            tracked(
+                &mut out,
+                dialect,
+                version_table,
+                revision,
+                direction,
+                &statements,
+            );
         }
         end_batch(&mut out, dialect);
     }
     Ok(out)
+}
+
+/// A revision outside a transaction: its row first, its progress after each statement, its
+/// final state last.
+fn tracked(
+    out: &mut String,
+    dialect: &dyn Dialect,
+    table: &str,
+    revision: &Revision,
+    direction: Direction,
+    statements: &[String],
+) {
+    let running = match direction {
+        Direction::Up => State::Running,
+        Direction::Down => State::Reverting,
+    };
+    let progress = |completed: usize| {
+        version_table::progress_literal_sql(dialect, table, &revision.id, running, Some(completed))
+    };
+    match direction {
+        Direction::Up => push(
+            out,
+            &version_table::insert_literal_sql(dialect, table, revision, State::Running),
+        ),
+        Direction::Down => push(out, &progress(0)),
+    }
+    for (index, statement) in statements.iter().enumerate() {
+        push(out, statement);
+        // After the last one, the final state says it all.
+        if index + 1 < statements.len() {
+            push(out, &progress(index + 1));
+        }
+    }
+    match direction {
+        Direction::Up => push(
+            out,
+            &version_table::progress_literal_sql(
+                dialect,
+                table,
+                &revision.id,
+                State::Applied,
+                None,
+            ),
+        ),
+        Direction::Down => push(out, &record(dialect, table, revision, direction)),
+    }
+}
+
+/// The statement that records a revision as done.
+fn record(dialect: &dyn Dialect, table: &str, revision: &Revision, direction: Direction) -> String {
+    match direction {
+        Direction::Up => {
+            version_table::insert_literal_sql(dialect, table, revision, State::Applied)
+        }
+        Direction::Down => version_table::delete_literal_sql(dialect, table, &revision.id),
+    }
+}
+
+fn push(out: &mut String, statement: &str) {
+    out.push_str(statement);
+    out.push_str(";\n");
 }
 
 /// Where the dialect's client runs what it has read so far (T-SQL's `GO`): after the

@@ -203,8 +203,14 @@ pub fn now_text() -> String {
         .to_string()
 }
 
-/// An INSERT of the version row for `revision` with literal values, for offline scripts.
-pub fn insert_literal_sql(dialect: &dyn Dialect, table: &str, revision: &Revision) -> String {
+/// An INSERT of the version row for `revision` with literal values, for offline scripts:
+/// `applied`, or `running` with no statement completed for a revision the script tracks.
+pub fn insert_literal_sql(
+    dialect: &dyn Dialect,
+    table: &str,
+    revision: &Revision,
+    state: State,
+) -> String {
     let mut w = dialect.writer();
     w.raw("INSERT INTO ")
         .ident(table)
@@ -217,8 +223,33 @@ pub fn insert_literal_sql(dialect: &dyn Dialect, table: &str, revision: &Revisio
         .raw(", ")
         .raw(dialect.facts().now_text_sql)
         .raw(", 0, ")
-        .string(State::Applied.as_str())
-        .raw(", NULL, NULL)");
+        .string(state.as_str())
+        .raw(if state == State::Applied {
+            ", NULL, NULL)"
+        } else {
+            ", NULL, 0)"
+        });
+    w.finish()
+}
+
+/// An UPDATE of a row's state and completed-statement count with literal values, for the
+/// offline scripts of revisions that run outside a transaction.
+pub fn progress_literal_sql(
+    dialect: &dyn Dialect,
+    table: &str,
+    revision: &str,
+    state: State,
+    completed: Option<usize>,
+) -> String {
+    let mut w = dialect.writer();
+    w.raw("UPDATE ")
+        .ident(table)
+        .raw(" SET state = ")
+        .string(state.as_str())
+        .raw(", statement_index = ")
+        .raw(&completed.map_or_else(|| "NULL".to_owned(), |n| n.to_string()))
+        .raw(" WHERE revision = ")
+        .string(revision);
     w.finish()
 }
 

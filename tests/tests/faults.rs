@@ -487,3 +487,65 @@ fn postgres_dropped_connection_keeps_its_cause() {
         }
     }
 }
+
+/// An offline script (`upgrade --sql`) run by a client that stops at the first error leaves
+/// the revision outside a transaction `running` with its completed statements, so the next
+/// online run refuses instead of running its first statements again.
+fn offline_script_stopped_part_way(url: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = dir.path().join("migrations");
+    folder(
+        &migrations,
+        "root",
+        &[],
+        true,
+        "CREATE TABLE log (v VARCHAR(20));",
+        "DROP TABLE log;",
+    );
+    folder(
+        &migrations,
+        "half",
+        &["root"],
+        false,
+        "INSERT INTO log (v) VALUES ('half');\nINSERT INTO missing_table (id) VALUES (1);\n\
+         INSERT INTO log (v) VALUES ('end');",
+        "DELETE FROM log;",
+    );
+    let (code, script) = run(dir.path(), url, &["upgrade", "--sql"]);
+    assert_eq!(code, 0, "{script}");
+    let mut conn = connect(url);
+    let mut failed = false;
+    for statement in migrate_core::sql::split_statements(&script) {
+        if conn.batch_execute(&statement).is_err() {
+            failed = true;
+            break;
+        }
+    }
+    assert!(
+        failed,
+        "the script's second statement of `half` should fail"
+    );
+    let (code, text) = run(dir.path(), url, &["upgrade"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("revision half interrupted while upgrading after statement 1 of 3 completed"),
+        "{text}"
+    );
+    assert_eq!(count(url, "half"), 1);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_offline_script_stopped_part_way_is_refused() {
+    if let Some(db) = TestDatabase::create(Backend::Postgres) {
+        offline_script_stopped_part_way(&db.url);
+    }
+}
+
+#[cfg(feature = "mysql")]
+#[test]
+fn mysql_offline_script_stopped_part_way_is_refused() {
+    if let Some(db) = TestDatabase::create(Backend::Mysql) {
+        offline_script_stopped_part_way(&db.url);
+    }
+}
