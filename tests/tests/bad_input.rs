@@ -431,3 +431,48 @@ fn a_failed_revision_is_shown_by_check_and_current_and_refused_by_stamp() {
     );
     project.run(&models, &["check"]).expect_code(0);
 }
+
+/// An applied revision whose file was edited on purpose gets its new checksum from
+/// `resolve --applied`, keeping its applied time; an unedited one has nothing to resolve.
+#[test]
+fn an_edited_applied_revision_is_re_recorded_by_resolve() {
+    let project = project();
+    let times = |project: &Project| {
+        let mut conn = migrate_core::db::Connection::establish(
+            &migrate_core::db::DatabaseUrl::sqlite(project.database()),
+        )
+        .unwrap();
+        migrate_core::version_table::read(&mut conn, "migrate_versions")
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.revision, r.applied_at, r.checksum))
+            .collect::<Vec<_>>()
+    };
+    let before = times(&project);
+    refused(
+        &project,
+        None,
+        &["resolve", "first1", "--applied"],
+        1,
+        "its file is as it ran",
+    );
+    let up = project.revisions()[0].join("up.sql");
+    std::fs::write(
+        &up,
+        "-- the notes\nCREATE TABLE notes (id INTEGER PRIMARY KEY);",
+    )
+    .unwrap();
+    let out = project.run(&[], &["upgrade"]).expect_code(1);
+    assert!(
+        out.stderr.contains("`resolve REV --applied`"),
+        "{}",
+        out.stderr
+    );
+    project
+        .run(&[], &["resolve", "first1", "--applied"])
+        .expect_code(0);
+    let after = times(&project);
+    assert_eq!(after[0].1, before[0].1, "the applied time changed");
+    assert_ne!(after[0].2, before[0].2, "the checksum was not re-recorded");
+    project.run(&[], &["upgrade"]).expect_code(0);
+}

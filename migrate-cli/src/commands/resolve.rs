@@ -11,7 +11,8 @@ use super::Ctx;
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("outcome").required(true).args(["applied", "rolled_back"])))]
 pub struct ResolveArgs {
-    /// The revision that failed or was interrupted (as `current` or the refusal names it).
+    /// The revision that failed or was interrupted (as `current` or the refusal names it), or
+    /// an applied one whose up.sql was edited on purpose.
     revision: String,
 
     /// Every change of the revision's up SQL is now in the database (the rest was finished by

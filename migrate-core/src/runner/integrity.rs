@@ -41,7 +41,8 @@ pub(super) fn check_integrity(
              checksum recorded in {version_table}): {}\n  \
              hint: restore the original files (e.g. `git checkout -- <folder>`); put further \
              changes in a new revision. If the edit only matches what the database already has, \
-             re-record the history with `stamp <current revision> --purge`",
+             record the file's new checksum with `resolve REV --applied` (its applied time \
+             stays)",
             listed.join(", ")
         )));
     }

@@ -1,5 +1,6 @@
 //! `resolve`: after a revision stopped part-way and someone repaired the database, record
-//! what is now true of that one revision, and of nothing else.
+//! what is now true of that one revision, and of nothing else. Also how an applied revision
+//! whose file was edited on purpose gets its new checksum without losing its applied time.
 
 use super::{applied_row, locked, Event, RunOptions};
 use crate::db::Connection;
@@ -63,13 +64,21 @@ fn resolve_locked(
             }
         )));
     };
-    if !row.state.is_unfinished() {
+    let revision = graph.get(id);
+    // An applied revision whose file was edited since may be re-recorded as applied: the
+    // author says the edited file matches what the database has (its applied time stays).
+    let edited = revision.is_some_and(|r| r.checksum(conn.dialect().name()) != row.checksum);
+    if !row.state.is_unfinished() && !(edited && outcome == Outcome::Applied) {
         return Err(Error::Plan(format!(
-            "revision {id} is applied, not failed or interrupted: there is nothing to resolve\n  \
-             hint: `downgrade` reverts it; `stamp` records another state without running SQL"
+            "revision {id} is applied{}: there is nothing to resolve\n  \
+             hint: `downgrade` reverts it; `stamp` records another state without running SQL",
+            if edited {
+                " and edited since; `resolve --applied` records the edited file's checksum"
+            } else {
+                ", and its file is as it ran"
+            }
         )));
     }
-    let revision = graph.get(id);
     let diesel_kept = diesel_table::versions(conn)?.is_some();
     conn.backend().begin_revision()?;
     let written = (|| {
