@@ -68,7 +68,8 @@ fn resolve_locked(
     // An applied revision whose file was edited since may be re-recorded as applied: the
     // author says the edited file matches what the database has (its applied time stays).
     let edited = revision.is_some_and(|r| r.checksum(conn.dialect().name()) != row.checksum);
-    if !row.state.is_unfinished() && !(edited && outcome == Outcome::Applied) {
+    let resolvable = row.state.is_unfinished() || (edited && outcome == Outcome::Applied);
+    if !resolvable {
         return Err(Error::Plan(format!(
             "revision {id} is applied{}: there is nothing to resolve\n  \
              hint: `downgrade` reverts it; `stamp` records another state without running SQL",
