@@ -35,6 +35,18 @@ pub fn plan_revision(
     version_table: &str,
     other_dialects: &[&dyn Dialect],
 ) -> Result<Option<RevisionPlan>> {
+    let mut dialects = vec![conn.dialect()];
+    dialects.extend(other_dialects.iter().copied());
+    let too_long = crate::naming::over_limit(models, &dialects);
+    if !too_long.is_empty() {
+        return Err(Error::Plan(format!(
+            "names in the models are too long for a dialect this revision is written for; \
+             nothing written:\n  {}\n  hint: shorten them in the model: `table = \"…\"`, \
+             `column = \"…\"`, `name = \"…\"` of an index, unique or check, or \
+             `foreign_key_name = \"…\"`",
+            too_long.join("\n  ")
+        )));
+    }
     let rows = runner::applied_rows(conn, graph, version_table)?;
     let applied = runner::applied_ids(&rows);
     let current: BTreeSet<String> = graph

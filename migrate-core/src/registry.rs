@@ -88,6 +88,8 @@ pub struct IndexDef {
 
 #[derive(Debug)]
 pub struct ForeignKeyDef {
+    /// The constraint's name when the model gives one (`foreign_key_name = "…"`).
+    pub name: Option<&'static str>,
     pub columns: &'static [&'static str],
     pub ref_table: &'static str,
     /// Empty when the model names the referenced table only by type (the referenced
@@ -243,7 +245,10 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
             }
         }
         foreign_keys.push(ForeignKey {
-            name: crate::naming::foreign_key_name(def.table, fk.columns, fk.ref_table),
+            name: fk.name.map_or_else(
+                || crate::naming::foreign_key_name(def.table, fk.columns, fk.ref_table),
+                str::to_owned,
+            ),
             columns: fk.columns.iter().map(|c| (*c).to_owned()).collect(),
             ref_table: fk.ref_table.to_owned(),
             ref_columns: ref_columns.iter().map(|c| (*c).to_owned()).collect(),

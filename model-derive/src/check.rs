@@ -100,6 +100,10 @@ fn check_field(cx: &mut Ctxt, field: &Field) {
         for (key, span) in [
             ("on_delete", attrs.on_delete.as_ref().map(|k| k.span)),
             ("on_update", attrs.on_update.as_ref().map(|k| k.span)),
+            (
+                "foreign_key_name",
+                attrs.foreign_key_name.as_ref().map(|k| k.span),
+            ),
         ] {
             if let Some(span) = span {
                 cx.error_at(

@@ -293,8 +293,16 @@ fn foreign_key_def(container: &Container, field: &Field) -> Option<TokenStream> 
     };
     let on_delete = action(field.attrs.on_delete.as_ref());
     let on_update = action(field.attrs.on_update.as_ref());
+    let name = match field.attrs.foreign_key_name.as_ref() {
+        Some(key) => {
+            let name = &key.value;
+            quote!(#private::Some(#name))
+        }
+        None => quote!(#private::None),
+    };
     Some(quote! {
         #private::ForeignKeyDef {
+            name: #name,
             columns: &[#column],
             ref_table: #ref_table,
             ref_columns: #ref_columns,

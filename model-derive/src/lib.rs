@@ -21,7 +21,8 @@ use proc_macro::TokenStream;
 /// Field attributes: `primary_key`, `column = "…"`, `max_length = N`, `precision = P,
 /// scale = S`, `sql_type = "…"`, `unique`, `index`, `default = <literal>`,
 /// `default_sql = "…"`, `references(Model)` or `references = "table.column"`,
-/// `on_delete = "…"`, `on_update = "…"`, `renamed_from = "…"`, `skip`, `comment = "…"`.
+/// `on_delete = "…"`, `on_update = "…"`, `foreign_key_name = "…"`, `renamed_from = "…"`,
+/// `skip`, `comment = "…"`.
 ///
 /// Doc comments become table and column comments unless `comment` is given. Columns in
 /// `index(columns(…))` are column names, which are the field names unless `column = "…"`

@@ -61,8 +61,8 @@ pub struct DialectFacts {
     /// Whether foreign key names survive a round trip through the catalog. Where they do
     /// not, both sides get conventional names before comparing.
     pub keeps_foreign_key_names: bool,
-    /// The length in bytes past which the database cuts names short (PostgreSQL's 63).
-    pub truncates_names_at: Option<usize>,
+    /// The longest identifier the database takes, and what it does with a longer one.
+    pub identifier_limit: Option<IdentifierLimit>,
     /// Statements an offline script starts with, outside any transaction.
     pub offline_prelude: &'static [&'static str],
     /// The statements that start and end a transaction in a script.
@@ -106,7 +106,7 @@ impl DialectFacts {
         transactional_ddl: true,
         run_is_one_transaction: false,
         keeps_foreign_key_names: true,
-        truncates_names_at: None,
+        identifier_limit: None,
         offline_prelude: &[],
         begin_transaction: "BEGIN",
         commit_transaction: "COMMIT",
@@ -232,4 +232,34 @@ pub enum Connector {
     FeatureDisabled,
     /// Rendered only: offline scripts and per-dialect SQL files, no connection.
     RenderOnly,
+}
+
+/// How long an identifier may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdentifierLimit {
+    pub max: usize,
+    /// Whether `max` counts bytes (PostgreSQL) or characters (MySQL, SQL Server).
+    pub in_bytes: bool,
+    /// Whether a longer name is cut silently (PostgreSQL) rather than refused.
+    pub truncates: bool,
+}
+
+impl IdentifierLimit {
+    /// The length of `name` in this limit's unit.
+    pub fn length(&self, name: &str) -> usize {
+        if self.in_bytes {
+            name.len()
+        } else {
+            name.chars().count()
+        }
+    }
+
+    /// "63 bytes", "64 characters".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} {}",
+            self.max,
+            if self.in_bytes { "bytes" } else { "characters" }
+        )
+    }
 }

@@ -23,7 +23,9 @@ mod render_tests;
 
 #[cfg(feature = "connect")]
 pub use backend::{Backend, Bind, ConnectFn, LockWait, RawVersionRow, Target};
-pub use facts::{ColumnClause, ConnectTimeout, Connector, DialectFacts, Placeholder, TypeNames};
+pub use facts::{
+    ColumnClause, ConnectTimeout, Connector, DialectFacts, IdentifierLimit, Placeholder, TypeNames,
+};
 
 use mssql::Mssql;
 use mysql::Mysql;
@@ -173,7 +175,11 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
                         crate::naming::foreign_key_name_of(&table.name, &fk.columns, &fk.ref_table);
                 }
             }
-            if let Some(limit) = facts.truncates_names_at {
+            if let Some(limit) = facts
+                .identifier_limit
+                .filter(|l| l.truncates)
+                .map(|l| l.max)
+            {
                 let names = table.indexes.iter_mut().map(|i| &mut i.name);
                 let names = names.chain(table.foreign_keys.iter_mut().map(|f| &mut f.name));
                 for name in names.chain(table.checks.iter_mut().map(|c| &mut c.name)) {

@@ -122,6 +122,7 @@ pub struct FieldAttrs {
     pub references: Attr<Reference>,
     pub on_delete: Attr<FkAction>,
     pub on_update: Attr<FkAction>,
+    pub foreign_key_name: Attr<LitStr>,
     pub renamed_from: Attr<LitStr>,
     pub skip: Attr<()>,
     pub comment: Attr<LitStr>,
@@ -257,6 +258,9 @@ const FIELD_KEYS: &[(&str, KeyParser<FieldAttrs>)] = &[
     }),
     ("on_update", |a, _, m, k| {
         a.on_update.set(m, k, action_value(m, k)?)
+    }),
+    ("foreign_key_name", |a, _, m, k| {
+        a.foreign_key_name.set(m, k, non_empty_string(m, k)?)
     }),
     ("renamed_from", |a, _, m, k| {
         a.renamed_from.set(m, k, non_empty_string(m, k)?)

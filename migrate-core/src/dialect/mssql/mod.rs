@@ -11,7 +11,7 @@ mod normalize;
 pub(crate) mod parse_tests;
 mod render;
 
-use super::{Dialect, DialectFacts, TypeNames};
+use super::{Dialect, DialectFacts, IdentifierLimit, TypeNames};
 use crate::diff::Op;
 use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
@@ -53,6 +53,11 @@ static FACTS: DialectFacts = DialectFacts {
     batch_separator: Some("GO"),
     // Style 126 is ISO 8601 with milliseconds.
     now_text_sql: "CONVERT(VARCHAR(23), SYSUTCDATETIME(), 126) + 'Z'",
+    identifier_limit: Some(IdentifierLimit {
+        max: 128,
+        in_bytes: false,
+        truncates: false,
+    }),
     ..DialectFacts::STANDARD
 };
 

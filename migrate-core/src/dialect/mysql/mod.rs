@@ -16,7 +16,7 @@ mod lock;
 mod normalize;
 mod render;
 
-use super::{ColumnClause, ConnectTimeout, Dialect, DialectFacts, TypeNames};
+use super::{ColumnClause, ConnectTimeout, Dialect, DialectFacts, IdentifierLimit, TypeNames};
 use crate::diff::Op;
 use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
@@ -59,6 +59,11 @@ static FACTS: DialectFacts = DialectFacts {
         ColumnClause::PrimaryKey,
     ],
     transactional_ddl: false,
+    identifier_limit: Some(IdentifierLimit {
+        max: 64,
+        in_bytes: false,
+        truncates: false,
+    }),
     // %f is microseconds; the runner's format has milliseconds.
     now_text_sql: "CONCAT(LEFT(DATE_FORMAT(UTC_TIMESTAMP(3), '%Y-%m-%dT%H:%i:%s.%f'), 23), 'Z')",
     // The driver, with the cargo feature.

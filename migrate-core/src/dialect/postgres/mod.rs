@@ -16,7 +16,7 @@ mod timeouts;
 #[cfg(feature = "postgres")]
 pub use lock::LOCK_KEY;
 
-use super::{ConnectTimeout, Dialect, DialectFacts, Placeholder, TypeNames};
+use super::{ConnectTimeout, Dialect, DialectFacts, IdentifierLimit, Placeholder, TypeNames};
 use crate::schema::Column;
 
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +35,11 @@ static FACTS: DialectFacts = DialectFacts {
         ..TypeNames::STANDARD
     },
     // NAMEDATALEN - 1.
-    truncates_names_at: Some(63),
+    identifier_limit: Some(IdentifierLimit {
+        max: 63,
+        in_bytes: true,
+        truncates: true,
+    }),
     now_text_sql: "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
     // The driver, with the cargo feature.
     connect_timeout: ConnectTimeout::UrlParameter("connect_timeout"),
