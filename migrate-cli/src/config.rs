@@ -34,6 +34,10 @@ pub struct ConfigFile {
     pub lock_timeout: Option<String>,
     /// PostgreSQL: how long a revision's statement may run ("0s": no limit).
     pub statement_timeout: Option<String>,
+    /// Globs of the tables autogenerate and `check` manage (default: every table).
+    pub include_tables: Option<Vec<String>>,
+    /// Globs of tables autogenerate and `check` leave alone.
+    pub exclude_tables: Option<Vec<String>>,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -60,6 +64,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// The per-revision defaults from the config file, where it sets them.
     pub revision_timeouts: migrate_core::revision::RevisionTimeouts,
+    /// `include_tables` / `exclude_tables`.
+    pub table_filter: migrate_core::filter::TableFilter,
 }
 
 impl Config {
@@ -108,7 +114,16 @@ impl Config {
                 &config_path,
             )?,
         };
+        let table_filter = migrate_core::filter::TableFilter::new(
+            file.include_tables.as_deref().unwrap_or_default(),
+            file.exclude_tables.as_deref().unwrap_or_default(),
+        )
+        .map_err(|e| CliError::Config {
+            path: config_path.clone(),
+            message: e.to_string(),
+        })?;
         Ok(Config {
+            table_filter,
             revision_timeouts,
             lock_wait,
             connect_timeout,

@@ -8,6 +8,7 @@ use crate::db::Connection;
 use crate::dialect::Dialect;
 use crate::diff::{self, Op};
 use crate::error::{Error, Result};
+use crate::filter::TableFilter;
 use crate::revision::Graph;
 use crate::runner;
 use crate::schema::Schema;
@@ -22,6 +23,19 @@ pub struct RevisionPlan {
     pub extra: Vec<(String, String, String)>,
 }
 
+/// How a revision is planned.
+#[derive(Debug, Clone, Copy)]
+pub struct AutogenOptions<'a> {
+    pub version_table: &'a str,
+    /// The tables autogenerate manages; the others are left alone on both sides.
+    pub filter: &'a TableFilter,
+    /// Dialects the revision also carries SQL for.
+    pub other_dialects: &'a [&'a dyn Dialect],
+    /// Whether the revision may drop tables no model defines. Off by default: such a table
+    /// is as likely another application's, or made by hand, as a model that was removed.
+    pub allow_table_drops: bool,
+}
+
 /// Plans the revision that brings the database to the models, building on `parents`.
 ///
 /// Refuses when the database is not at `parents` (a comparison would repeat what pending
@@ -32,9 +46,11 @@ pub fn plan_revision(
     graph: &Graph,
     models: &Schema,
     parents: &[String],
-    version_table: &str,
-    other_dialects: &[&dyn Dialect],
+    options: &AutogenOptions<'_>,
 ) -> Result<Option<RevisionPlan>> {
+    let version_table = options.version_table;
+    let other_dialects = options.other_dialects;
+    let models = &options.filter.apply(models.clone());
     let mut dialects = vec![conn.dialect()];
     dialects.extend(other_dialects.iter().copied());
     let too_long = crate::naming::over_limit(models, &dialects);
@@ -64,10 +80,29 @@ pub fn plan_revision(
         )));
     }
     let dialect = conn.dialect();
-    let live = conn.introspect(version_table)?;
+    let live = options.filter.apply(conn.introspect(version_table)?);
     let comparison = compare(models, &live, dialect);
     if comparison.is_empty() {
         return Ok(None);
+    }
+    let mut dropped: Vec<&str> = comparison
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::DropTable { table } => Some(table.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    dropped.sort_unstable();
+    if !dropped.is_empty() && !options.allow_table_drops {
+        return Err(Error::Plan(format!(
+            "the database has tables that no model defines: {}; the revision would drop them \
+             with every row, so nothing is written\n  hint: if they are models you removed, run \
+             again with --allow-table-drops; if they belong to something else (another \
+             application, a table made by hand), leave them out with `exclude_tables` in \
+             migrate.toml",
+            dropped.join(", ")
+        )));
     }
     let blockers = blockers(&comparison, conn)?;
     if !blockers.is_empty() {
@@ -165,12 +200,14 @@ pub fn drift<'g>(
     graph: &'g Graph,
     models: &Schema,
     version_table: &str,
+    filter: &TableFilter,
 ) -> Result<Drift<'g>> {
+    let models = &filter.apply(models.clone());
     let dialect = conn.dialect();
     let rows = runner::applied_rows(conn, graph, version_table)?;
     let edited = runner::edited_revisions(graph, &rows, dialect.name());
     let pending = graph.upgrade_plan(&runner::applied_ids(&rows), "heads")?;
-    let live = conn.introspect(version_table)?;
+    let live = filter.apply(conn.introspect(version_table)?);
     let unfinished = rows
         .iter()
         .filter(|r| r.state.is_unfinished())

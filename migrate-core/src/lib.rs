@@ -13,6 +13,7 @@ pub mod dialect;
 pub mod diesel_table;
 pub mod diff;
 pub mod error;
+pub mod filter;
 pub mod naming;
 #[cfg(feature = "connect")]
 pub mod offline;

@@ -439,12 +439,33 @@ fn the_walkthrough() {
         ["uq_articles_user_id_title"]
     );
 
-    // Delete a model: the drop is flagged as destructive, in the output and in up.sql.
+    // Delete a model: without --allow-table-drops nothing is written; with it the drop is
+    // flagged as destructive, in the output and in up.sql.
     let models = defs(&[v6::User::definition]);
+    let written = project.revisions().len();
     let out = project
         .run(
             &models,
             &["revision", "--autogenerate", "-m", "drop articles"],
+        )
+        .expect_code(1);
+    assert!(
+        out.stderr
+            .contains("the database has tables that no model defines: articles"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(project.revisions().len(), written);
+    let out = project
+        .run(
+            &models,
+            &[
+                "revision",
+                "--autogenerate",
+                "--allow-table-drops",
+                "-m",
+                "drop articles",
+            ],
         )
         .expect_code(0);
     assert!(

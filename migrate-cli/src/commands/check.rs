@@ -21,7 +21,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let mut conn = ctx.connect_existing("check")?;
     let version_table = ctx.config.version_table.clone();
-    let drift = autogen::drift(&mut conn, &graph, &registry.schema(), &version_table)?;
+    let drift = autogen::drift(
+        &mut conn,
+        &graph,
+        &registry.schema(),
+        &version_table,
+        &ctx.config.table_filter,
+    )?;
     let mut problems: Vec<String> = Vec::new();
     if let Some(report) = ctx.unregistered_models(Some(&registry))? {
         problems.push(report);
@@ -61,6 +67,16 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     if !comparison.is_empty() {
         ctx.print(
             "  hint: `revision --autogenerate -m \"…\"` writes a revision for the model changes",
+        )?;
+    }
+    if comparison
+        .ops
+        .iter()
+        .any(|op| matches!(op, migrate_core::diff::Op::DropTable { .. }))
+    {
+        ctx.print(
+            "  hint: a table no model defines that belongs to something else can be left out \
+             with `exclude_tables` in migrate.toml",
         )?;
     }
     Ok(exit::DIFFERENCES)

@@ -28,6 +28,12 @@ pub struct RevisionArgs {
     /// A label for the new revision's branch, usable as a target (`LABEL@head`).
     #[arg(long, value_name = "LABEL")]
     branch_label: Option<String>,
+
+    /// With --autogenerate: let the revision drop tables that no model defines (models you
+    /// removed). Without it such tables stop the command, since they may belong to another
+    /// application; `exclude_tables` in migrate.toml leaves those out for good.
+    #[arg(long, requires = "autogenerate")]
+    allow_table_drops: bool,
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliError> {
@@ -58,8 +64,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             &graph,
             &models,
             &parents,
-            &version_table,
-            &others,
+            &autogen::AutogenOptions {
+                version_table: &version_table,
+                filter: &ctx.config.table_filter,
+                other_dialects: &others,
+                allow_table_drops: args.allow_table_drops,
+            },
         )?;
         let Some(plan) = plan else {
             ctx.say("No changes detected: the models match the database. Nothing written.")?;
