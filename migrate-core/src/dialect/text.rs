@@ -15,7 +15,41 @@ pub(crate) fn typed_literal(literal: String, ty: &ColumnType) -> DefaultValue {
             _ => {}
         }
     }
-    DefaultValue::Text(literal)
+    match ty {
+        ColumnType::Time | ColumnType::Timestamp | ColumnType::TimestampTz => {
+            DefaultValue::Text(canonical_time(&literal, *ty == ColumnType::TimestampTz))
+        }
+        _ => DefaultValue::Text(literal),
+    }
+}
+
+/// A time or timestamp literal as both sides compare it: without trailing zeros in its
+/// fractional seconds (MariaDB prints a TIME(6) default as `12:30:00.000000`) and, for a
+/// timestamp with time zone, without a UTC offset (PostgreSQL prints `…12:30:00+00` for
+/// the `…12:30:00` it was given in a UTC session).
+pub(crate) fn canonical_time(literal: &str, with_zone: bool) -> String {
+    let mut text = literal.trim();
+    if with_zone {
+        for utc in ["+00:00", "+00", "Z"] {
+            if let Some(rest) = text.strip_suffix(utc) {
+                text = rest;
+                break;
+            }
+        }
+    }
+    let Some((whole, fraction)) = text.rsplit_once('.') else {
+        return text.to_owned();
+    };
+    if whole.contains(':') && !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) {
+        let kept = fraction.trim_end_matches('0');
+        if kept.is_empty() {
+            whole.to_owned()
+        } else {
+            format!("{whole}.{kept}")
+        }
+    } else {
+        text.to_owned()
+    }
 }
 
 pub(crate) fn numeric_default(text: &str, ty: &ColumnType) -> Option<DefaultValue> {
@@ -245,6 +279,26 @@ fn strip_outer_parentheses(text: &str) -> Option<&str> {
         }
     }
     (depth == 0 && !in_string).then_some(inner)
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::canonical_time;
+
+    #[test]
+    fn fractional_zeros_and_utc_offsets_do_not_count() {
+        assert_eq!(canonical_time("12:30:00.000000", false), "12:30:00");
+        assert_eq!(canonical_time("12:30:00.250000", false), "12:30:00.25");
+        assert_eq!(
+            canonical_time("2026-01-31 12:30:00+00", true),
+            "2026-01-31 12:30:00"
+        );
+        assert_eq!(
+            canonical_time("2026-01-31 12:30:00+01", true),
+            "2026-01-31 12:30:00+01"
+        );
+        assert_eq!(canonical_time("2026-01-31", false), "2026-01-31");
+    }
 }
 
 #[cfg(test)]

@@ -51,9 +51,6 @@ struct IndexRow {
     /// NULL for a functional key part (MySQL 8).
     #[diesel(sql_type = Nullable<Text>)]
     column_name: Option<String>,
-    /// The prefix length of a key part that indexes only the start of a column.
-    #[diesel(sql_type = Nullable<BigInt>)]
-    sub_part: Option<i64>,
 }
 
 #[derive(QueryableByName)]
@@ -124,8 +121,7 @@ fn read_catalog(conn: &mut MysqlConnection, version_table: &str) -> Result<Catal
     let indexes: Vec<IndexRow> = query(
         conn,
         "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, \
-         CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name, \
-         CAST(SUB_PART AS SIGNED) AS sub_part \
+         CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name \
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
         "indexes",
@@ -227,8 +223,11 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         table: row.table_name,
         index: row.index_name,
         unique: row.non_unique == 0,
-        // Functional and prefix key parts cannot be described by the neutral schema.
-        column: row.column_name.filter(|_| row.sub_part.is_none()),
+        // A functional key part has no column and cannot be described by the neutral
+        // schema. A prefix part is read as its column: text columns are indexed by prefix
+        // (see `render::create_index`), and MariaDB makes a prefix index by itself for a
+        // single text column, which would otherwise be re-created on every autogenerate.
+        column: row.column_name,
     }));
 
     attach_foreign_keys(&mut by_name, rows.foreign_keys)?;
@@ -241,7 +240,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
             table.primary_key = index.columns;
             continue;
         }
-        // Expression and prefix rows.indexes are left out rather than misread: the differ would
+        // Expression indexes are left out rather than misread: the differ would
         // otherwise drop them, and the models cannot declare them anyway. So is the index
         // MySQL makes for a foreign key that has none to use: it carries the key's name and
         // comes and goes with the key.

@@ -3,10 +3,10 @@
 //! its own, so each one is a step the runner can name when it fails.
 
 use super::Mysql;
-use crate::dialect::statements::{fill_nulls, in_place};
+use crate::dialect::statements::{create_table, fill_nulls, in_place};
 use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
-use crate::schema::{Column, ForeignKey, Schema, Table};
+use crate::schema::{Column, ColumnType, ForeignKey, Index, Schema, Table};
 
 pub(super) fn render(dialect: &Mysql, ops: &[Op], before: &Schema) -> Vec<String> {
     // The schema as each operation finds it: dropping a foreign key depends on which
@@ -68,8 +68,56 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
             }
             out
         }
+        Op::CreateTable { table } => std::iter::once(create_table(dialect, table))
+            .chain(
+                table
+                    .indexes
+                    .iter()
+                    .map(|i| create_index(dialect, table, i)),
+            )
+            .collect(),
+        Op::AddIndex { table, index } => match state.table(table) {
+            Some(found) => vec![create_index(dialect, found, index)],
+            None => in_place(dialect, op),
+        },
         other => in_place(dialect, other),
     }
+}
+
+/// How many leading characters of a TEXT or BLOB column a plain index covers: MySQL indexes
+/// such columns only by prefix, and InnoDB keys hold 3072 bytes, so 255 four-byte
+/// characters leave room for two more columns of the same kind.
+pub const TEXT_INDEX_PREFIX: u32 = 255;
+
+/// `CREATE INDEX` with a prefix length on each unbounded text or binary column of a plain
+/// index. A unique index is written as is: a prefix would make it unique over the prefix
+/// only (MariaDB enforces a unique TEXT key through a hidden hash; MySQL 8 needs the column
+/// to be a VARCHAR, `max_length`).
+fn create_index(dialect: &Mysql, table: &Table, index: &Index) -> String {
+    let mut w = dialect.writer();
+    w.raw(if index.unique {
+        "CREATE UNIQUE INDEX "
+    } else {
+        "CREATE INDEX "
+    })
+    .ident(&index.name)
+    .raw(" ON ")
+    .ident(&table.name)
+    .raw(" (");
+    for (position, name) in index.columns.iter().enumerate() {
+        if position > 0 {
+            w.raw(", ");
+        }
+        w.ident(name);
+        let unbounded = table
+            .column(name)
+            .is_some_and(|c| matches!(c.ty, ColumnType::Text | ColumnType::Blob));
+        if unbounded && !index.unique {
+            w.raw(&format!("({TEXT_INDEX_PREFIX})"));
+        }
+    }
+    w.raw(")");
+    w.finish()
 }
 
 /// Whether the table has an index (or primary key) that starts with the key's columns, which
