@@ -327,3 +327,13 @@ fn add_check() {
         });
     });
 }
+
+#[test]
+fn widen_primary_key() {
+    let mut before = base();
+    let posts = table(&mut before, "posts");
+    posts.columns[0].auto_increment = false;
+    snapshot_each("widen_primary_key", &before, &|s| {
+        table(s, "posts").primary_key = vec!["id".into(), "user_id".into()];
+    });
+}

@@ -107,6 +107,14 @@ pub(crate) fn fill_nulls<D: Dialect + ?Sized>(
     w.finish()
 }
 
+/// The name PostgreSQL gives a primary key declared without one: `<table>_pkey`, the table's
+/// part cut so the whole fits its 63 bytes.
+fn primary_key_name(table: &str) -> String {
+    let mut base = table.to_owned();
+    super::text::truncate_identifier(&mut base, 63 - "_pkey".len());
+    format!("{base}_pkey")
+}
+
 /// The in-place statements for one operation.
 pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
     let one = |w: SqlWriter| vec![w.finish()];
@@ -146,6 +154,20 @@ pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
             one(w)
         }
         Op::AlterColumn { table, from, to } => d.alter_column(table, from, to),
+        Op::AlterPrimaryKey { table, from, to } => {
+            let mut out = Vec::new();
+            if !from.is_empty() {
+                let mut w = d.alter_table(table);
+                w.raw(" DROP CONSTRAINT ").ident(&primary_key_name(table));
+                out.push(w.finish());
+            }
+            if !to.is_empty() {
+                let mut w = d.alter_table(table);
+                w.raw(" ADD PRIMARY KEY (").idents(to).raw(")");
+                out.push(w.finish());
+            }
+            out
+        }
         Op::AddIndex { table, index } => vec![create_index(d, table, index)],
         Op::DropIndex { table, index } => vec![d.drop_index(table, &index.name)],
         Op::AddForeignKey { table, foreign_key } => {

@@ -43,6 +43,7 @@ pub fn apply(schema: &mut Schema, op: &Op) {
                         *c = to.clone();
                     }
                 }
+                Op::AlterPrimaryKey { to, .. } => table.primary_key = to.clone(),
                 Op::AddIndex { index, .. } => table.indexes.push(index.clone()),
                 Op::DropIndex { index, .. } => table.indexes.retain(|i| i.name != index.name),
                 Op::AddForeignKey { foreign_key, .. } => {

@@ -46,6 +46,12 @@ pub enum Op {
         from: Column,
         to: Column,
     },
+    /// The primary key's columns change (added, removed or reordered); empty means none.
+    AlterPrimaryKey {
+        table: String,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
     AddIndex {
         table: String,
         index: Index,
@@ -91,6 +97,11 @@ impl Op {
                 from: to,
                 to: from,
             },
+            Op::AlterPrimaryKey { table, from, to } => Op::AlterPrimaryKey {
+                table,
+                from: to,
+                to: from,
+            },
             Op::AddIndex { table, index } => Op::DropIndex { table, index },
             Op::DropIndex { table, index } => Op::AddIndex { table, index },
             Op::AddForeignKey { table, foreign_key } => Op::DropForeignKey { table, foreign_key },
@@ -109,6 +120,7 @@ impl Op {
             | Op::DropColumn { table, .. }
             | Op::RenameColumn { table, .. }
             | Op::AlterColumn { table, .. }
+            | Op::AlterPrimaryKey { table, .. }
             | Op::AddIndex { table, .. }
             | Op::DropIndex { table, .. }
             | Op::AddForeignKey { table, .. }
@@ -161,11 +173,13 @@ impl Op {
             Op::CreateTable { .. } => 5,
             Op::AddColumn { .. } => 6,
             Op::AlterColumn { .. } => 7,
-            Op::DropColumn { .. } => 8,
-            Op::DropTable { .. } => 9,
-            Op::AddIndex { .. } => 10,
-            Op::AddForeignKey { .. } => 11,
-            Op::AddCheck { .. } => 12,
+            // After its new columns exist and are NOT NULL, before its old ones are dropped.
+            Op::AlterPrimaryKey { .. } => 8,
+            Op::DropColumn { .. } => 9,
+            Op::DropTable { .. } => 10,
+            Op::AddIndex { .. } => 11,
+            Op::AddForeignKey { .. } => 12,
+            Op::AddCheck { .. } => 13,
         }
     }
 }
@@ -219,6 +233,21 @@ impl fmt::Display for Op {
                     )?;
                 }
                 Ok(())
+            }
+            Op::AlterPrimaryKey { table, from, to } => {
+                let key = |columns: &[String]| {
+                    if columns.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        format!("({})", columns.join(", "))
+                    }
+                };
+                write!(
+                    f,
+                    "alter primary key of {table}: {} -> {}",
+                    key(from),
+                    key(to)
+                )
             }
             Op::AddIndex { table, index } => write!(
                 f,

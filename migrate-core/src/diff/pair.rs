@@ -100,6 +100,13 @@ fn diff_table(before: &Table, after: &Table, ops: &mut Vec<Op>) {
         }
     }
 
+    if before.primary_key != after.primary_key {
+        ops.push(Op::AlterPrimaryKey {
+            table: table.to_owned(),
+            from: before.primary_key.clone(),
+            to: after.primary_key.clone(),
+        });
+    }
     diff_named(table, &before.indexes, &after.indexes, ops);
     diff_named(table, &before.foreign_keys, &after.foreign_keys, ops);
     diff_named(table, &before.checks, &after.checks, ops);

@@ -55,6 +55,17 @@ fn render_op(dialect: &Mssql, op: &Op, state: &Schema) -> Vec<String> {
                 .raw(&dialect.column_definition(table, column, false));
             vec![w.finish()]
         }
+        // SQL Server names an unnamed key itself (`PK__table__…`), so a script cannot drop it
+        // by name; the statement stops the script with what to do.
+        Op::AlterPrimaryKey { table, .. } => {
+            let mut w = dialect.writer();
+            w.raw("THROW 50000, ")
+                .string(&format!(
+                    "SQL Server: change the primary key of {table} by hand (drop the constraint sys.key_constraints names, then ADD PRIMARY KEY)"
+                ))
+                .raw(", 1");
+            vec![w.finish()]
+        }
         Op::DropColumn { table, column } => {
             let mut out = Vec::new();
             if column.default.is_some() {

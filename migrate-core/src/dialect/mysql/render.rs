@@ -68,6 +68,21 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
             }
             out
         }
+        // One statement, so the table is never without a key in between.
+        Op::AlterPrimaryKey { table, from, to } => {
+            let mut w = dialect.alter_table(table);
+            let mut clauses = Vec::new();
+            if !from.is_empty() {
+                clauses.push("DROP PRIMARY KEY".to_owned());
+            }
+            if !to.is_empty() {
+                let mut key = dialect.writer();
+                key.raw("ADD PRIMARY KEY (").idents(to).raw(")");
+                clauses.push(key.finish());
+            }
+            w.raw(" ").raw(&clauses.join(", "));
+            vec![w.finish()]
+        }
         Op::CreateTable { table } => std::iter::once(create_table(dialect, table))
             .chain(
                 table

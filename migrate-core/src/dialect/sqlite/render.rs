@@ -21,6 +21,7 @@ fn needs_rebuild(op: &Op) -> bool {
         }
         Op::DropColumn { .. }
         | Op::AlterColumn { .. }
+        | Op::AlterPrimaryKey { .. }
         | Op::AddForeignKey { .. }
         | Op::DropForeignKey { .. }
         | Op::AddCheck { .. }
