@@ -170,9 +170,10 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
                 column.comment = None;
             }
             if !facts.keeps_foreign_key_names {
+                // Named by what they do, not by their table: a renamed table's keys are the
+                // same keys, and a name the database does not keep cannot differ.
                 for fk in &mut table.foreign_keys {
-                    fk.name =
-                        crate::naming::foreign_key_name_of(&table.name, &fk.columns, &fk.ref_table);
+                    fk.name = crate::naming::foreign_key_identity(fk);
                 }
             }
             if let Some(limit) = facts

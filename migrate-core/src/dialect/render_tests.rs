@@ -337,3 +337,22 @@ fn widen_primary_key() {
         table(s, "posts").primary_key = vec!["id".into(), "user_id".into()];
     });
 }
+
+#[test]
+fn rename_table_with_index_and_foreign_key() {
+    let mut before = base();
+    let posts = table(&mut before, "posts");
+    posts.foreign_keys.push(user_fk());
+    posts.indexes.push(Index {
+        name: "ix_posts_user_id".into(),
+        columns: vec!["user_id".into()],
+        unique: false,
+    });
+    snapshot_each("rename_table_with_index_and_foreign_key", &before, &|s| {
+        let t = table(s, "posts");
+        t.name = "articles".into();
+        t.renamed_from = Some("posts".into());
+        t.indexes[0].name = "ix_articles_user_id".into();
+        t.foreign_keys[0].name = "fk_articles_user_id_users".into();
+    });
+}

@@ -168,6 +168,22 @@ pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
             }
             out
         }
+        Op::RenameForeignKey { table, from, to } => {
+            let mut w = d.alter_table(table);
+            w.raw(" RENAME CONSTRAINT ")
+                .ident(from)
+                .raw(" TO ")
+                .ident(&to.name);
+            one(w)
+        }
+        Op::RenameIndex { from, to, .. } => {
+            let mut w = d.writer();
+            w.raw("ALTER INDEX ")
+                .ident(from)
+                .raw(" RENAME TO ")
+                .ident(&to.name);
+            one(w)
+        }
         Op::AddIndex { table, index } => vec![create_index(d, table, index)],
         Op::DropIndex { table, index } => vec![d.drop_index(table, &index.name)],
         Op::AddForeignKey { table, foreign_key } => {

@@ -44,6 +44,16 @@ pub fn apply(schema: &mut Schema, op: &Op) {
                     }
                 }
                 Op::AlterPrimaryKey { to, .. } => table.primary_key = to.clone(),
+                Op::RenameIndex { from, to, .. } => {
+                    for index in table.indexes.iter_mut().filter(|i| i.name == *from) {
+                        index.name = to.name.clone();
+                    }
+                }
+                Op::RenameForeignKey { from, to, .. } => {
+                    for fk in table.foreign_keys.iter_mut().filter(|f| f.name == *from) {
+                        fk.name = to.name.clone();
+                    }
+                }
                 Op::AddIndex { index, .. } => table.indexes.push(index.clone()),
                 Op::DropIndex { index, .. } => table.indexes.retain(|i| i.name != index.name),
                 Op::AddForeignKey { foreign_key, .. } => {

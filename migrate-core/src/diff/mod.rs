@@ -52,6 +52,13 @@ pub enum Op {
         from: Vec<String>,
         to: Vec<String>,
     },
+    /// An index that keeps its definition under a new name (after a table rename, or a
+    /// change of naming convention): renamed where the backend can, not rebuilt.
+    RenameIndex {
+        table: String,
+        from: String,
+        to: Index,
+    },
     AddIndex {
         table: String,
         index: Index,
@@ -59,6 +66,12 @@ pub enum Op {
     DropIndex {
         table: String,
         index: Index,
+    },
+    /// A foreign key that keeps its definition under a new name.
+    RenameForeignKey {
+        table: String,
+        from: String,
+        to: ForeignKey,
     },
     AddForeignKey {
         table: String,
@@ -102,6 +115,16 @@ impl Op {
                 from: to,
                 to: from,
             },
+            Op::RenameIndex { table, from, to } => Op::RenameIndex {
+                table,
+                from: to.name.clone(),
+                to: Index { name: from, ..to },
+            },
+            Op::RenameForeignKey { table, from, to } => Op::RenameForeignKey {
+                table,
+                from: to.name.clone(),
+                to: ForeignKey { name: from, ..to },
+            },
             Op::AddIndex { table, index } => Op::DropIndex { table, index },
             Op::DropIndex { table, index } => Op::AddIndex { table, index },
             Op::AddForeignKey { table, foreign_key } => Op::DropForeignKey { table, foreign_key },
@@ -121,6 +144,8 @@ impl Op {
             | Op::RenameColumn { table, .. }
             | Op::AlterColumn { table, .. }
             | Op::AlterPrimaryKey { table, .. }
+            | Op::RenameIndex { table, .. }
+            | Op::RenameForeignKey { table, .. }
             | Op::AddIndex { table, .. }
             | Op::DropIndex { table, .. }
             | Op::AddForeignKey { table, .. }
@@ -167,9 +192,9 @@ impl Op {
         match self {
             Op::RenameTable { .. } => 0,
             Op::RenameColumn { .. } => 1,
-            Op::DropForeignKey { .. } => 2,
+            Op::DropForeignKey { .. } | Op::RenameForeignKey { .. } => 2,
             Op::DropCheck { .. } => 3,
-            Op::DropIndex { .. } => 4,
+            Op::DropIndex { .. } | Op::RenameIndex { .. } => 4,
             Op::CreateTable { .. } => 5,
             Op::AddColumn { .. } => 6,
             Op::AlterColumn { .. } => 7,
@@ -233,6 +258,12 @@ impl fmt::Display for Op {
                     )?;
                 }
                 Ok(())
+            }
+            Op::RenameIndex { table, from, to } => {
+                write!(f, "rename index {from} on {table} to {}", to.name)
+            }
+            Op::RenameForeignKey { table, from, to } => {
+                write!(f, "rename foreign key {from} on {table} to {}", to.name)
             }
             Op::AlterPrimaryKey { table, from, to } => {
                 let key = |columns: &[String]| {

@@ -107,8 +107,8 @@ fn diff_table(before: &Table, after: &Table, ops: &mut Vec<Op>) {
             to: after.primary_key.clone(),
         });
     }
-    diff_named(table, &before.indexes, &after.indexes, ops);
-    diff_named(table, &before.foreign_keys, &after.foreign_keys, ops);
+    diff_renamable(table, &before.indexes, &after.indexes, ops);
+    diff_renamable(table, &before.foreign_keys, &after.foreign_keys, ops);
     diff_named(table, &before.checks, &after.checks, ops);
 }
 
@@ -170,4 +170,74 @@ fn diff_named<T: Named>(table: &str, before: &[T], after: &[T], ops: &mut Vec<Op
             _ => ops.push(new.clone().added(table)),
         }
     }
+}
+
+/// An index or foreign key: one only on one side whose definition matches one only on the
+/// other side is the same object renamed (after a table rename, or a change of naming
+/// convention), not a drop and an add.
+trait Renamable: Named {
+    fn same_but_name(&self, other: &Self) -> bool;
+    fn renamed(table: &str, from: String, to: Self) -> Op;
+}
+
+impl Renamable for Index {
+    fn same_but_name(&self, other: &Self) -> bool {
+        self.columns == other.columns && self.unique == other.unique
+    }
+    fn renamed(table: &str, from: String, to: Self) -> Op {
+        Op::RenameIndex {
+            table: table.to_owned(),
+            from,
+            to,
+        }
+    }
+}
+
+impl Renamable for ForeignKey {
+    fn same_but_name(&self, other: &Self) -> bool {
+        ForeignKey {
+            name: other.name.clone(),
+            ..self.clone()
+        } == *other
+    }
+    fn renamed(table: &str, from: String, to: Self) -> Op {
+        Op::RenameForeignKey {
+            table: table.to_owned(),
+            from,
+            to,
+        }
+    }
+}
+
+/// [`diff_named`], with renames paired first.
+fn diff_renamable<T: Renamable>(table: &str, before: &[T], after: &[T], ops: &mut Vec<Op>) {
+    let only_before: Vec<&T> = before
+        .iter()
+        .filter(|old| !after.iter().any(|new| new.name() == old.name()))
+        .collect();
+    let mut renamed: Vec<(&T, &T)> = Vec::new();
+    for new in after
+        .iter()
+        .filter(|new| !before.iter().any(|old| old.name() == new.name()))
+    {
+        let taken = |old: &T| renamed.iter().any(|(o, _)| o.name() == old.name());
+        if let Some(old) = only_before
+            .iter()
+            .copied()
+            .find(|old| old.same_but_name(new) && !taken(old))
+        {
+            renamed.push((old, new));
+        }
+    }
+    for (old, new) in &renamed {
+        ops.push(T::renamed(table, old.name().to_owned(), (*new).clone()));
+    }
+    let is_renamed = |item: &T| {
+        renamed
+            .iter()
+            .any(|(old, new)| old.name() == item.name() || new.name() == item.name())
+    };
+    let before: Vec<T> = before.iter().filter(|i| !is_renamed(i)).cloned().collect();
+    let after: Vec<T> = after.iter().filter(|i| !is_renamed(i)).cloned().collect();
+    diff_named(table, &before, &after, ops);
 }

@@ -55,6 +55,17 @@ fn render_op(dialect: &Mssql, op: &Op, state: &Schema) -> Vec<String> {
                 .raw(&dialect.column_definition(table, column, false));
             vec![w.finish()]
         }
+        Op::RenameForeignKey { from, to, .. } => {
+            vec![sp_rename(dialect, from, &to.name, Some("OBJECT"))]
+        }
+        Op::RenameIndex { table, from, to } => {
+            vec![sp_rename(
+                dialect,
+                &format!("{table}.{from}"),
+                &to.name,
+                Some("INDEX"),
+            )]
+        }
         // SQL Server names an unnamed key itself (`PK__table__…`), so a script cannot drop it
         // by name; the statement stops the script with what to do.
         Op::AlterPrimaryKey { table, .. } => {

@@ -68,6 +68,37 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
             }
             out
         }
+        // MySQL cannot rename a foreign key: it is dropped and added under the new name.
+        Op::RenameForeignKey { table, from, to } => {
+            let old = ForeignKey {
+                name: from.clone(),
+                ..to.clone()
+            };
+            let drop = Op::DropForeignKey {
+                table: table.clone(),
+                foreign_key: old,
+            };
+            let mut after = state.clone();
+            apply(&mut after, &drop);
+            let mut out = render_op(dialect, &drop, state);
+            out.extend(render_op(
+                dialect,
+                &Op::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: to.clone(),
+                },
+                &after,
+            ));
+            out
+        }
+        Op::RenameIndex { table, from, to } => {
+            let mut w = dialect.alter_table(table);
+            w.raw(" RENAME INDEX ")
+                .ident(from)
+                .raw(" TO ")
+                .ident(&to.name);
+            vec![w.finish()]
+        }
         // One statement, so the table is never without a key in between.
         Op::AlterPrimaryKey { table, from, to } => {
             let mut w = dialect.alter_table(table);

@@ -1,5 +1,6 @@
 //! SQLite rendering. SQLite alters little in place: what it cannot (changing a column,
-//! dropping one, adding or dropping a foreign key or check) is done by rebuilding the table:
+//! dropping one that a key, index or check uses, adding or dropping a foreign key or check)
+//! is done by rebuilding the table:
 //! create the new shape under a temporary name, copy the rows, drop the old table, rename,
 //! recreate its indexes. Foreign keys must be off while that runs (the runner sees to it)
 //! and are checked before the revision commits.
@@ -10,17 +11,17 @@ use crate::dialect::Dialect;
 use crate::diff::{apply, Op};
 use crate::schema::{DefaultValue, Schema, Table};
 
-/// Whether SQLite needs a table rebuild for this operation.
-fn needs_rebuild(op: &Op) -> bool {
+/// Whether SQLite needs a table rebuild for this operation, given the schema it finds.
+fn needs_rebuild(op: &Op, state: &Schema) -> bool {
     match op {
+        Op::DropColumn { table, column } => !can_drop_in_place(state, table, &column.name),
         Op::AddColumn { column, .. } => {
             // ADD COLUMN takes NOT NULL only with a constant default, never a key.
             let constant_default =
                 matches!(&column.default, Some(d) if !matches!(d, DefaultValue::Sql(_)));
             column.auto_increment || !(column.nullable || constant_default)
         }
-        Op::DropColumn { .. }
-        | Op::AlterColumn { .. }
+        Op::AlterColumn { .. }
         | Op::AlterPrimaryKey { .. }
         | Op::AddForeignKey { .. }
         | Op::DropForeignKey { .. }
@@ -31,8 +32,35 @@ fn needs_rebuild(op: &Op) -> bool {
         | Op::RenameTable { .. }
         | Op::RenameColumn { .. }
         | Op::AddIndex { .. }
-        | Op::DropIndex { .. } => false,
+        | Op::DropIndex { .. }
+        | Op::RenameIndex { .. }
+        | Op::RenameForeignKey { .. } => false,
     }
+}
+
+/// `ALTER TABLE … DROP COLUMN` (SQLite 3.35) refuses a column that is part of the key, an
+/// index, a foreign key or a check; only those need the rebuild.
+fn can_drop_in_place(state: &Schema, table: &str, column: &str) -> bool {
+    let Some(found) = state.table(table) else {
+        return false;
+    };
+    let named = |columns: &[String]| columns.iter().any(|c| c == column);
+    let in_check = |expr: &str| {
+        expr.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word.eq_ignore_ascii_case(column))
+    };
+    let referenced = state.tables.iter().any(|other| {
+        other
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.ref_table == table && named(&fk.ref_columns))
+    });
+    !(named(&found.primary_key)
+        || found.indexes.iter().any(|i| named(&i.columns))
+        || found.foreign_keys.iter().any(|fk| named(&fk.columns))
+        || found.checks.iter().any(|c| in_check(&c.expr))
+        || found.column(column).is_some_and(|c| c.auto_increment)
+        || referenced)
 }
 
 pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<String> {
@@ -42,7 +70,7 @@ pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<Strin
     let mut pending: Option<Table> = None;
 
     for op in ops {
-        if needs_rebuild(op) {
+        if needs_rebuild(op, &state) {
             let same_table = pending.as_ref().is_some_and(|t| t.name == op.table());
             if !same_table {
                 flush(dialect, &mut pending, &state, &mut statements);
@@ -50,7 +78,16 @@ pub(super) fn render(dialect: &Sqlite, ops: &[Op], before: &Schema) -> Vec<Strin
             }
         } else {
             flush(dialect, &mut pending, &state, &mut statements);
-            statements.extend(in_place(dialect, op));
+            match op {
+                // SQLite cannot rename an index: it is made again under the new name.
+                Op::RenameIndex { table, from, to } => {
+                    statements.push(dialect.drop_index(table, from));
+                    statements.push(create_index(dialect, table, to));
+                }
+                // SQLite keeps no foreign-key names: nothing to rename.
+                Op::RenameForeignKey { .. } => {}
+                _ => statements.extend(in_place(dialect, op)),
+            }
         }
         apply(&mut state, op);
     }
