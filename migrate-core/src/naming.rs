@@ -10,7 +10,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::dialect::Dialect;
-use crate::schema::{ForeignKey, Schema};
+use crate::schema::Schema;
 
 /// The longest name the convention writes, in bytes.
 pub const GENERATED_NAME_LIMIT: usize = 63;
@@ -31,17 +31,6 @@ pub fn foreign_key_name(table: &str, columns: &[&str], ref_table: &str) -> Strin
 pub fn foreign_key_name_of(table: &str, columns: &[String], ref_table: &str) -> String {
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
     foreign_key_name(table, &columns, ref_table)
-}
-
-/// A name for a foreign key from what it does (columns, referenced table and columns),
-/// for comparing on a database that keeps no foreign-key names.
-pub fn foreign_key_identity(fk: &ForeignKey) -> String {
-    fit(format!(
-        "fk_{}_{}_{}",
-        fk.columns.join("_"),
-        fk.ref_table,
-        fk.ref_columns.join("_")
-    ))
 }
 
 /// `name`, or when it is too long, its first bytes (cut at a character boundary), `_` and

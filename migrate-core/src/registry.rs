@@ -68,6 +68,11 @@ pub struct ColumnDef {
     pub default: Option<DefaultDef>,
     pub renamed_from: Option<&'static str>,
     pub comment: Option<&'static str>,
+    /// MySQL: how many leading characters of this text column an index covers
+    /// (`index_prefix = N`; default [`DialectFacts::text_index_prefix`]).
+    ///
+    /// [`DialectFacts::text_index_prefix`]: crate::dialect::DialectFacts::text_index_prefix
+    pub index_prefix: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -213,6 +218,14 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
                 .unwrap_or_else(|| crate::naming::index_name(def.table, ix.columns, ix.unique)),
             columns: ix.columns.iter().map(|c| (*c).to_owned()).collect(),
             unique: ix.unique,
+            prefix_lengths: ix
+                .columns
+                .iter()
+                .filter_map(|name| {
+                    let column = def.columns.iter().find(|c| c.name == *name)?;
+                    Some(((*name).to_owned(), column.index_prefix?))
+                })
+                .collect(),
         })
         .collect();
     let mut foreign_keys = Vec::with_capacity(def.foreign_keys.len());

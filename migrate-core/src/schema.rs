@@ -2,6 +2,7 @@
 //! before they are compared. Nothing here knows about a particular SQL dialect.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -152,6 +153,10 @@ pub struct Index {
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
+    /// How many leading characters of a column the index covers, where the backend indexes
+    /// text by prefix (MySQL); empty elsewhere. Filled with the default by normalization.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefix_lengths: BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -197,6 +197,12 @@ fn column_def(field: &Field) -> TokenStream {
     });
     let renamed_from = optional_str(attrs.renamed_from.as_ref().map(|key| key.value.value()));
     let comment = optional_str(field.comment());
+    let index_prefix = optional(
+        attrs
+            .index_prefix
+            .as_ref()
+            .map(|key| Literal::u32_unsuffixed(key.value).into_token_stream()),
+    );
     quote! {
         #private::ColumnDef {
             name: #name,
@@ -207,6 +213,7 @@ fn column_def(field: &Field) -> TokenStream {
             default: #default,
             renamed_from: #renamed_from,
             comment: #comment,
+            index_prefix: #index_prefix,
         }
     }
 }

@@ -18,7 +18,8 @@ use proc_macro::TokenStream;
 /// diesel infers it), `index(columns(a, b), name = "…")`, `unique(columns(a, b), name = "…")`,
 /// `check(name = "…", expr = "…")`, `renamed_from = "…"`, `comment = "…"`.
 ///
-/// Field attributes: `primary_key`, `column = "…"`, `max_length = N`, `precision = P,
+/// Field attributes: `primary_key`, `column = "…"`, `max_length = N`, `index_prefix = N`,
+/// `precision = P,
 /// scale = S`, `sql_type = "…"`, `unique`, `index`, `default = <literal>`,
 /// `default_sql = "…"`, `references(Model)` or `references = "table.column"`,
 /// `on_delete = "…"`, `on_update = "…"`, `foreign_key_name = "…"`, `renamed_from = "…"`,

@@ -201,6 +201,7 @@ fn alter_round_trip(backend: Backend) {
                     name: "ix_posts_status".into(),
                     columns: vec!["status".into()],
                     unique: false,
+                    prefix_lengths: Default::default(),
                 });
             }
             "comments" => {

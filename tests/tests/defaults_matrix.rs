@@ -67,6 +67,8 @@ mod models {
         pub kind: String,
         #[model(unique)]
         pub slug: String,
+        #[model(index, index_prefix = 100)]
+        pub summary: String,
     }
 }
 
@@ -89,6 +91,8 @@ mod changed {
         pub kind: String,
         #[model(unique)]
         pub slug: String,
+        #[model(index, index_prefix = 120)]
+        pub summary: String,
     }
 }
 
@@ -98,8 +102,14 @@ fn matrix(project: &Project, url: &str) {
         models::Expression::definition(),
     ];
     let run = |args: &[&str]| project.run_with_url(&models, url, args);
+    let mysql = url.starts_with("mysql");
     run(&["init"]).expect_code(0);
     run(&["revision", "--autogenerate", "-m", "matrix"]).expect_code(0);
+    let (up, _) = project.last_revision_sql();
+    if mysql {
+        assert!(up.contains("(`body`(255), `kind`)"), "{up}");
+        assert!(up.contains("(`summary`(100))"), "{up}");
+    }
     run(&["upgrade"]).expect_code(0);
     let again = run(&["revision", "--autogenerate", "-m", "again"]).expect_code(0);
     assert!(

@@ -111,6 +111,7 @@ fn index(name: &str, columns: &[&str], unique: bool) -> Index {
         name: name.to_owned(),
         columns: columns.iter().map(|c| (*c).to_owned()).collect(),
         unique,
+        prefix_lengths: Default::default(),
     }
 }
 

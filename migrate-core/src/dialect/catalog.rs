@@ -93,8 +93,10 @@ pub(crate) struct IndexPart {
     pub table: String,
     pub index: String,
     pub unique: bool,
-    /// `None` for a part the neutral schema cannot describe (an expression, a prefix).
+    /// `None` for a part the neutral schema cannot describe (an expression).
     pub column: Option<String>,
+    /// How many leading characters of the column the part covers (MySQL's `SUB_PART`).
+    pub prefix: Option<u32>,
 }
 
 /// The indexes the parts make up, by (table, index name), each with whether every part is a
@@ -112,12 +114,18 @@ pub(crate) fn group_indexes(
                         name: part.index,
                         columns: vec![],
                         unique: part.unique,
+                        prefix_lengths: Default::default(),
                     },
                     true,
                 )
             });
         match part.column {
-            Some(column) => entry.0.columns.push(column),
+            Some(column) => {
+                if let Some(prefix) = part.prefix {
+                    entry.0.prefix_lengths.insert(column.clone(), prefix);
+                }
+                entry.0.columns.push(column);
+            }
             None => entry.1 = false,
         }
     }

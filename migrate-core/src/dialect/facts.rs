@@ -61,6 +61,9 @@ pub struct DialectFacts {
     /// Whether foreign key names survive a round trip through the catalog. Where they do
     /// not, both sides get conventional names before comparing.
     pub keeps_foreign_key_names: bool,
+    /// Where TEXT and BLOB columns can be indexed only by a prefix (MySQL): how many leading
+    /// characters a plain index covers unless the model says (`index_prefix`).
+    pub text_index_prefix: Option<u32>,
     /// The longest identifier the database takes, and what it does with a longer one.
     pub identifier_limit: Option<IdentifierLimit>,
     /// Statements an offline script starts with, outside any transaction.
@@ -107,6 +110,7 @@ impl DialectFacts {
         run_is_one_transaction: false,
         keeps_foreign_key_names: true,
         identifier_limit: None,
+        text_index_prefix: None,
         offline_prelude: &[],
         begin_transaction: "BEGIN",
         commit_transaction: "COMMIT",

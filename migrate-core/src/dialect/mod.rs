@@ -70,6 +70,32 @@ pub trait Normalize {
     fn normalize_table(&self, _table: &mut Table) {}
 }
 
+/// Index prefix lengths as the backend keeps them: where text is indexed by prefix, each TEXT
+/// or BLOB column of a plain index has one (the default unless the model gives one) and no
+/// other column does; a unique index takes none (a prefix would make it unique over the
+/// prefix only). Elsewhere there are none.
+fn normalize_prefixes(table: &mut Table, default: Option<u32>) {
+    let columns: Vec<(String, bool)> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let text = matches!(c.ty, ColumnType::Text | ColumnType::Blob);
+            (c.name.clone(), text)
+        })
+        .collect();
+    for index in &mut table.indexes {
+        let Some(default) = default.filter(|_| !index.unique) else {
+            index.prefix_lengths.clear();
+            continue;
+        };
+        let text = |name: &str| columns.iter().any(|(c, text)| c == name && *text);
+        index.prefix_lengths.retain(|name, _| text(name));
+        for name in index.columns.iter().filter(|name| text(name)) {
+            index.prefix_lengths.entry(name.clone()).or_insert(default);
+        }
+    }
+}
+
 /// A backend's answers about SQL text. Everything here is pure: no connection is needed, so
 /// a project can write migrations for a dialect it has no server (or driver) for.
 pub trait Dialect: Normalize + Sync + std::fmt::Debug {
@@ -170,12 +196,14 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
                 column.comment = None;
             }
             if !facts.keeps_foreign_key_names {
-                // Named by what they do, not by their table: a renamed table's keys are the
-                // same keys, and a name the database does not keep cannot differ.
+                // Both sides under the convention: the database kept no name to compare. A
+                // renamed table's keys then pair as renames, which such a backend skips.
                 for fk in &mut table.foreign_keys {
-                    fk.name = crate::naming::foreign_key_identity(fk);
+                    fk.name =
+                        crate::naming::foreign_key_name_of(&table.name, &fk.columns, &fk.ref_table);
                 }
             }
+            normalize_prefixes(table, facts.text_index_prefix);
             if let Some(limit) = facts
                 .identifier_limit
                 .filter(|l| l.truncates)

@@ -40,6 +40,7 @@ fn users() -> Table {
             name: "ix_users_nick".into(),
             columns: vec!["nick".into()],
             unique: false,
+            prefix_lengths: Default::default(),
         }],
         foreign_keys: vec![],
         checks: vec![],
@@ -126,6 +127,7 @@ fn create_and_drop_table() {
             name: "uq_tags_label".into(),
             columns: vec!["label".into()],
             unique: true,
+            prefix_lengths: Default::default(),
         });
         tags.checks.push(Check {
             name: "ck_tags_user".into(),
@@ -277,6 +279,7 @@ fn add_and_drop_index() {
             name: "uq_users_email".into(),
             columns: vec!["email".into()],
             unique: true,
+            prefix_lengths: Default::default(),
         }];
     });
 }
@@ -297,6 +300,7 @@ fn drop_foreign_key_with_covering_index() {
         name: "ix_posts_user_id".into(),
         columns: vec!["user_id".into()],
         unique: false,
+        prefix_lengths: Default::default(),
     });
     snapshot_each("drop_foreign_key_with_covering_index", &before, &|s| {
         table(s, "posts").foreign_keys.clear();
@@ -312,6 +316,7 @@ fn drop_the_index_a_foreign_key_uses() {
         name: "ix_posts_user_id".into(),
         columns: vec!["user_id".into()],
         unique: false,
+        prefix_lengths: Default::default(),
     });
     snapshot_each("drop_the_index_a_foreign_key_uses", &before, &|s| {
         table(s, "posts").indexes.clear();
@@ -347,6 +352,7 @@ fn rename_table_with_index_and_foreign_key() {
         name: "ix_posts_user_id".into(),
         columns: vec!["user_id".into()],
         unique: false,
+        prefix_lengths: Default::default(),
     });
     snapshot_each("rename_table_with_index_and_foreign_key", &before, &|s| {
         let t = table(s, "posts");

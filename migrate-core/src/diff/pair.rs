@@ -182,7 +182,9 @@ trait Renamable: Named {
 
 impl Renamable for Index {
     fn same_but_name(&self, other: &Self) -> bool {
-        self.columns == other.columns && self.unique == other.unique
+        self.columns == other.columns
+            && self.unique == other.unique
+            && self.prefix_lengths == other.prefix_lengths
     }
     fn renamed(table: &str, from: String, to: Self) -> Op {
         Op::RenameIndex {

@@ -112,6 +112,7 @@ pub struct FieldAttrs {
     pub primary_key: Attr<()>,
     pub column: Attr<LitStr>,
     pub max_length: Attr<u32>,
+    pub index_prefix: Attr<u32>,
     pub precision: Attr<u32>,
     pub scale: Attr<u32>,
     pub sql_type: Attr<LitStr>,
@@ -230,6 +231,10 @@ const FIELD_KEYS: &[(&str, KeyParser<FieldAttrs>)] = &[
     ("max_length", |a, _, m, k| {
         a.max_length
             .set(m, k, u32_value(m, k, 1, "max_length = 50")?)
+    }),
+    ("index_prefix", |a, _, m, k| {
+        a.index_prefix
+            .set(m, k, u32_value(m, k, 1, "index_prefix = 100")?)
     }),
     ("precision", |a, _, m, k| {
         a.precision

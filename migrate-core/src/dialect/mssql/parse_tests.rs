@@ -136,6 +136,7 @@ fn four_steps() -> Vec<crate::schema::Schema> {
         name: "ix_notes_author_id".into(),
         columns: vec!["author_id".into()],
         unique: false,
+        prefix_lengths: Default::default(),
     });
     linked.foreign_keys.push(ForeignKey {
         name: "fk_notes_author_id_authors".into(),

@@ -51,6 +51,9 @@ struct IndexRow {
     /// NULL for a functional key part (MySQL 8).
     #[diesel(sql_type = Nullable<Text>)]
     column_name: Option<String>,
+    /// The prefix length of a key part that indexes only the start of a column.
+    #[diesel(sql_type = Nullable<BigInt>)]
+    sub_part: Option<i64>,
 }
 
 #[derive(QueryableByName)]
@@ -121,7 +124,8 @@ fn read_catalog(conn: &mut MysqlConnection, version_table: &str) -> Result<Catal
     let indexes: Vec<IndexRow> = query(
         conn,
         "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name, \
-         CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name \
+         CAST(NON_UNIQUE AS SIGNED) AS non_unique, COLUMN_NAME AS column_name, \
+         CAST(SUB_PART AS SIGNED) AS sub_part \
          FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
          ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
         "indexes",
@@ -228,6 +232,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         // (see `render::create_index`), and MariaDB makes a prefix index by itself for a
         // single text column, which would otherwise be re-created on every autogenerate.
         column: row.column_name,
+        prefix: row.sub_part.and_then(|n| u32::try_from(n).ok()),
     }));
 
     attach_foreign_keys(&mut by_name, rows.foreign_keys)?;

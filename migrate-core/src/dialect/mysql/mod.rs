@@ -59,6 +59,8 @@ static FACTS: DialectFacts = DialectFacts {
         ColumnClause::PrimaryKey,
     ],
     transactional_ddl: false,
+    // 255 four-byte characters leave room for two more in InnoDB's 3072-byte keys.
+    text_index_prefix: Some(255),
     identifier_limit: Some(IdentifierLimit {
         max: 64,
         in_bytes: false,

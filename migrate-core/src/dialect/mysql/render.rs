@@ -130,13 +130,9 @@ fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
     }
 }
 
-/// How many leading characters of a TEXT or BLOB column a plain index covers: MySQL indexes
-/// such columns only by prefix, and InnoDB keys hold 3072 bytes, so 255 four-byte
-/// characters leave room for two more columns of the same kind.
-pub const TEXT_INDEX_PREFIX: u32 = 255;
-
 /// `CREATE INDEX` with a prefix length on each unbounded text or binary column of a plain
-/// index. A unique index is written as is: a prefix would make it unique over the prefix
+/// index (`DialectFacts::text_index_prefix`, or the model's `index_prefix`). A unique index
+/// is written as is: a prefix would make it unique over the prefix
 /// only (MariaDB enforces a unique TEXT key through a hidden hash; MySQL 8 needs the column
 /// to be a VARCHAR, `max_length`).
 fn create_index(dialect: &Mysql, table: &Table, index: &Index) -> String {
@@ -155,11 +151,19 @@ fn create_index(dialect: &Mysql, table: &Table, index: &Index) -> String {
             w.raw(", ");
         }
         w.ident(name);
+        // Normalized indexes carry their prefixes; a model-shaped one (another dialect's
+        // pair) gets the model's or the default.
         let unbounded = table
             .column(name)
             .is_some_and(|c| matches!(c.ty, ColumnType::Text | ColumnType::Blob));
-        if unbounded && !index.unique {
-            w.raw(&format!("({TEXT_INDEX_PREFIX})"));
+        let prefix = index.prefix_lengths.get(name).copied().or_else(|| {
+            dialect
+                .facts()
+                .text_index_prefix
+                .filter(|_| unbounded && !index.unique)
+        });
+        if let Some(prefix) = prefix {
+            w.raw(&format!("({prefix})"));
         }
     }
     w.raw(")");

@@ -279,6 +279,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         unique: row.is_unique,
         // attnum 0, an expression, has no column; a partial index is not plain either.
         column: row.column_name.filter(|_| row.is_plain),
+        prefix: None,
     }));
     for ((table_name, _), (index, plain)) in grouped {
         // Expression and partial rows.indexes are left out rather than misread: the differ

@@ -182,6 +182,7 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         index: row.index_name,
         unique: row.is_unique != 0,
         column: row.column_name,
+        prefix: None,
     }));
     for ((table_name, _), (mut index, _)) in grouped {
         let Some(table) = by_name.get_mut(&table_name) else {
