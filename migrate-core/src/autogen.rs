@@ -53,6 +53,25 @@ pub fn plan_revision(
     let models = &options.filter.apply(models.clone());
     let mut dialects = vec![conn.dialect()];
     dialects.extend(other_dialects.iter().copied());
+    let in_schemas: Vec<&str> = models
+        .tables
+        .iter()
+        .filter(|t| t.name.contains('.'))
+        .map(|t| t.name.as_str())
+        .collect();
+    if let (Some(without), false) = (
+        dialects.iter().find(|d| !d.facts().schemas),
+        in_schemas.is_empty(),
+    ) {
+        return Err(Error::Plan(format!(
+            "models put tables in a schema ({}), which {} does not have; nothing written\n  \
+             hint: `#[model(schema = \"…\")]` is for PostgreSQL; remove it, or leave {} out of \
+             the dialects",
+            in_schemas.join(", "),
+            without.facts().label,
+            without.name()
+        )));
+    }
     let too_long = crate::naming::over_limit(models, &dialects);
     if !too_long.is_empty() {
         return Err(Error::Plan(format!(
@@ -80,7 +99,9 @@ pub fn plan_revision(
         )));
     }
     let dialect = conn.dialect();
-    let live = options.filter.apply(conn.introspect(version_table)?);
+    let live = options
+        .filter
+        .apply(conn.introspect_for(version_table, models)?);
     let comparison = compare(models, &live, dialect);
     if comparison.is_empty() {
         return Ok(None);
@@ -207,7 +228,7 @@ pub fn drift<'g>(
     let rows = runner::applied_rows(conn, graph, version_table)?;
     let edited = runner::edited_revisions(graph, &rows, dialect.name());
     let pending = graph.upgrade_plan(&runner::applied_ids(&rows), "heads")?;
-    let live = filter.apply(conn.introspect(version_table)?);
+    let live = filter.apply(conn.introspect_for(version_table, models)?);
     let unfinished = rows
         .iter()
         .filter(|r| r.state.is_unfinished())

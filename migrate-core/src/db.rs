@@ -296,7 +296,20 @@ impl Connection {
 
     /// The live schema, without the version table.
     pub fn introspect(&mut self, version_table: &str) -> Result<Schema> {
-        self.backend.introspect(version_table)
+        self.backend.introspect(version_table, &[])
+    }
+
+    /// The live schema of the current schema and, on PostgreSQL, of the schemas `models`
+    /// put tables in (`#[model(schema = "…")]`), without the version table.
+    pub fn introspect_for(&mut self, version_table: &str, models: &Schema) -> Result<Schema> {
+        let mut schemas: Vec<String> = models
+            .tables
+            .iter()
+            .filter_map(|t| crate::sql::split_schema(&t.name).0.map(str::to_owned))
+            .collect();
+        schemas.sort();
+        schemas.dedup();
+        self.backend.introspect(version_table, &schemas)
     }
 
     /// Whether a table holds at least one row.

@@ -48,6 +48,9 @@ impl fmt::Display for SourceLocation {
 pub struct ModelDef {
     pub struct_name: &'static str,
     pub table: &'static str,
+    /// The PostgreSQL schema the table lives in (`schema = "…"`); the connection's current
+    /// schema when `None`.
+    pub schema: Option<&'static str>,
     pub columns: &'static [ColumnDef],
     pub primary_key: &'static [&'static str],
     pub indexes: &'static [IndexDef],
@@ -263,14 +266,14 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
                 str::to_owned,
             ),
             columns: fk.columns.iter().map(|c| (*c).to_owned()).collect(),
-            ref_table: fk.ref_table.to_owned(),
+            ref_table: qualified_name(target),
             ref_columns: ref_columns.iter().map(|c| (*c).to_owned()).collect(),
             on_delete: fk.on_delete,
             on_update: fk.on_update,
         });
     }
     Ok(Table {
-        name: def.table.to_owned(),
+        name: qualified_name(def),
         columns,
         primary_key: def.primary_key.iter().map(|c| (*c).to_owned()).collect(),
         indexes,
@@ -286,6 +289,15 @@ fn to_table(def: &ModelDef, by_table: &BTreeMap<&str, &ModelDef>) -> Result<Tabl
         renamed_from: def.renamed_from.map(str::to_owned),
         comment: def.comment.map(str::to_owned),
     })
+}
+
+/// `schema.table`, or the table's name alone without a schema: how the neutral schema and
+/// the SQL writer (`SqlWriter::ident` quotes each part) name a table.
+fn qualified_name(def: &ModelDef) -> String {
+    match def.schema {
+        Some(schema) => format!("{schema}.{}", def.table),
+        None => def.table.to_owned(),
+    }
 }
 
 fn to_column(def: &ModelDef, col: &ColumnDef) -> Result<Column, Error> {

@@ -54,16 +54,24 @@ impl SqlWriter {
         self
     }
 
+    /// A quoted identifier; `schema.table` is quoted part by part (`"schema"."table"`), so a
+    /// table in a PostgreSQL schema (`#[model(schema = "…")]`) is named the same way
+    /// everywhere. No name this tool writes contains a dot otherwise.
     pub fn ident(&mut self, name: &str) -> &mut Self {
         let (open, close) = self.quoting.ident.delimiters();
-        self.out.push(open);
-        for ch in name.chars() {
-            if ch == close {
-                self.out.push(close);
+        for (position, part) in name.splitn(2, '.').enumerate() {
+            if position > 0 {
+                self.out.push('.');
             }
-            self.out.push(ch);
+            self.out.push(open);
+            for ch in part.chars() {
+                if ch == close {
+                    self.out.push(close);
+                }
+                self.out.push(ch);
+            }
+            self.out.push(close);
         }
-        self.out.push(close);
         self
     }
 
@@ -95,6 +103,23 @@ impl SqlWriter {
 
     pub fn finish(self) -> String {
         self.out
+    }
+}
+
+/// A table name's schema and bare name: `billing.invoices` → (`Some("billing")`,
+/// `invoices`).
+pub fn split_schema(table: &str) -> (Option<&str>, &str) {
+    match table.split_once('.') {
+        Some((schema, bare)) => (Some(schema), bare),
+        None => (None, table),
+    }
+}
+
+/// `name` (an index's) in the schema of `table`: indexes live in their table's schema.
+pub fn in_schema_of(table: &str, name: &str) -> String {
+    match split_schema(table).0 {
+        Some(schema) => format!("{schema}.{name}"),
+        None => name.to_owned(),
     }
 }
 

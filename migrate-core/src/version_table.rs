@@ -102,6 +102,17 @@ pub fn create_sql(dialect: &dyn Dialect, table: &str) -> String {
 }
 
 pub fn ensure(conn: &mut Connection, table: &str) -> Result<()> {
+    // A version table in its own schema (`version_table = "ops.migrate_versions"`).
+    if let (Some(schema), true) = (
+        crate::sql::split_schema(table).0,
+        conn.dialect().facts().schemas,
+    ) {
+        let mut w = conn.dialect().writer();
+        w.raw("CREATE SCHEMA IF NOT EXISTS ").ident(schema);
+        let sql = w.finish();
+        conn.batch_execute(&sql)
+            .map_err(Error::db(format!("creating the schema of {table}")))?;
+    }
     let sql = create_sql(conn.dialect(), table);
     conn.batch_execute(&sql)
         .map_err(Error::db(format!("creating the version table {table}")))

@@ -50,6 +50,7 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
             static DEFINITION: #private::ModelDef = #private::ModelDef {
                 struct_name: #struct_name,
                 table: #table,
+                schema: #private::None,
                 columns: &[],
                 primary_key: &[],
                 indexes: &[],
@@ -103,6 +104,7 @@ fn model(container: &Container) -> TokenStream {
             .map(|key| key.value.value()),
     );
     let comment = optional_str(container.comment());
+    let schema = optional_str(container.attrs.schema.as_ref().map(|key| key.value.value()));
     let location = location(ident);
     let assertions = container.columns().map(type_assertions);
     quote! {
@@ -110,6 +112,7 @@ fn model(container: &Container) -> TokenStream {
             static DEFINITION: #private::ModelDef = #private::ModelDef {
                 struct_name: #struct_name,
                 table: #table,
+                schema: #schema,
                 columns: &[#(#columns),*],
                 primary_key: &[#(#primary_key),*],
                 indexes: &[#(#indexes),*],

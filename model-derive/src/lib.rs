@@ -15,7 +15,7 @@ use proc_macro::TokenStream;
 /// Registers the struct as a table definition.
 ///
 /// Struct attributes: `table = "…"` (default: the struct name in snake case plus `s`, as
-/// diesel infers it), `index(columns(a, b), name = "…")`, `unique(columns(a, b), name = "…")`,
+/// diesel infers it), `schema = "…"` (PostgreSQL), `index(columns(a, b), name = "…")`, `unique(columns(a, b), name = "…")`,
 /// `check(name = "…", expr = "…")`, `renamed_from = "…"`, `comment = "…"`.
 ///
 /// Field attributes: `primary_key`, `column = "…"`, `max_length = N`, `index_prefix = N`,

@@ -147,8 +147,9 @@ pub trait Backend: Send {
     /// The `n` column of the first row of a counting query (0 without rows).
     fn count(&mut self, sql: &str, binds: &[Bind<'_>]) -> diesel::QueryResult<i64>;
 
-    /// The live schema, without the version table.
-    fn introspect(&mut self, version_table: &str) -> Result<Schema>;
+    /// The live schema, without the version table: the current schema's tables, and on
+    /// PostgreSQL those of `schemas` too, named `schema.table`.
+    fn introspect(&mut self, version_table: &str, schemas: &[String]) -> Result<Schema>;
 
     /// Whether a table of this name exists in the connection's schema. Asks the catalog
     /// instead of trying a `SELECT`: on PostgreSQL a failing statement would abort the
@@ -203,8 +204,9 @@ macro_rules! diesel_common {
         fn introspect(
             &mut self,
             version_table: &str,
+            schemas: &[String],
         ) -> $crate::error::Result<$crate::schema::Schema> {
-            super::introspect::introspect(&mut self.0, version_table)
+            super::introspect::introspect(&mut self.0, version_table, schemas)
         }
 
         fn table_exists(&mut self, table: &str) -> $crate::error::Result<bool> {

@@ -61,6 +61,8 @@ pub struct DialectFacts {
     /// Whether foreign key names survive a round trip through the catalog. Where they do
     /// not, both sides get conventional names before comparing.
     pub keeps_foreign_key_names: bool,
+    /// Whether tables can live in named schemas (`#[model(schema = "…")]`): PostgreSQL.
+    pub schemas: bool,
     /// Where TEXT and BLOB columns can be indexed only by a prefix (MySQL): how many leading
     /// characters a plain index covers unless the model says (`index_prefix`).
     pub text_index_prefix: Option<u32>,
@@ -111,6 +113,7 @@ impl DialectFacts {
         keeps_foreign_key_names: true,
         identifier_limit: None,
         text_index_prefix: None,
+        schemas: false,
         offline_prelude: &[],
         begin_transaction: "BEGIN",
         commit_transaction: "COMMIT",

@@ -141,9 +141,10 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
         Some(format!(" DEFAULT {}", self.default_sql(default)))
     }
 
-    fn drop_index(&self, _table: &str, name: &str) -> String {
+    fn drop_index(&self, table: &str, name: &str) -> String {
         let mut w = self.writer();
-        w.raw("DROP INDEX ").ident(name);
+        w.raw("DROP INDEX ")
+            .ident(&crate::sql::in_schema_of(table, name));
         w.finish()
     }
 

@@ -110,7 +110,7 @@ pub(crate) fn fill_nulls<D: Dialect + ?Sized>(
 /// The name PostgreSQL gives a primary key declared without one: `<table>_pkey`, the table's
 /// part cut so the whole fits its 63 bytes.
 fn primary_key_name(table: &str) -> String {
-    let mut base = table.to_owned();
+    let mut base = crate::sql::split_schema(table).1.to_owned();
     super::text::truncate_identifier(&mut base, 63 - "_pkey".len());
     format!("{base}_pkey")
 }
@@ -119,7 +119,15 @@ fn primary_key_name(table: &str) -> String {
 pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
     let one = |w: SqlWriter| vec![w.finish()];
     match op {
-        Op::CreateTable { table } => std::iter::once(create_table(d, table))
+        Op::CreateTable { table } => crate::sql::split_schema(&table.name)
+            .0
+            .map(|schema| {
+                let mut w = d.writer();
+                w.raw("CREATE SCHEMA IF NOT EXISTS ").ident(schema);
+                w.finish()
+            })
+            .into_iter()
+            .chain(std::iter::once(create_table(d, table)))
             .chain(
                 table
                     .indexes
@@ -176,10 +184,10 @@ pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
                 .ident(&to.name);
             one(w)
         }
-        Op::RenameIndex { from, to, .. } => {
+        Op::RenameIndex { table, from, to } => {
             let mut w = d.writer();
             w.raw("ALTER INDEX ")
-                .ident(from)
+                .ident(&crate::sql::in_schema_of(table, from))
                 .raw(" RENAME TO ")
                 .ident(&to.name);
             one(w)

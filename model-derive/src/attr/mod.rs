@@ -78,6 +78,7 @@ impl<T> Attr<T> {
 #[derive(Debug, Default)]
 pub struct ContainerAttrs {
     pub table: Attr<LitStr>,
+    pub schema: Attr<LitStr>,
     pub indexes: Vec<IndexAttr>,
     pub checks: Vec<CheckAttr>,
     pub renamed_from: Attr<LitStr>,
@@ -199,6 +200,9 @@ type KeyParser<A> = fn(&mut A, &mut Ctxt, &ParseNestedMeta, &'static str) -> syn
 const STRUCT_KEYS: &[(&str, KeyParser<ContainerAttrs>)] = &[
     ("table", |a, _, m, k| {
         a.table.set(m, k, non_empty_string(m, k)?)
+    }),
+    ("schema", |a, _, m, k| {
+        a.schema.set(m, k, non_empty_string(m, k)?)
     }),
     ("index", |a, cx, m, k| {
         a.indexes.extend(parse_index(cx, m, k)?);

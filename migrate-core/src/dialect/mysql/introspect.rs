@@ -80,7 +80,12 @@ fn query<T: QueryableByName<diesel::mysql::Mysql> + 'static>(
         .map_err(Error::db(format!("reading {what}")))
 }
 
-pub fn introspect(conn: &mut MysqlConnection, version_table: &str) -> Result<Schema> {
+/// Schemas are PostgreSQL\'s; autogenerate refuses models that use one elsewhere.
+pub fn introspect(
+    conn: &mut MysqlConnection,
+    version_table: &str,
+    _schemas: &[String],
+) -> Result<Schema> {
     assemble(read_catalog(conn, version_table)?)
 }
 

@@ -21,7 +21,8 @@ impl Backend for PostgresBackend {
     diesel_common!(
         dialect: Postgres,
         table_exists: "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
-                       WHERE schemaname = current_schema() AND tablename = $1"
+                       WHERE (schemaname = current_schema() AND tablename = $1) \
+                       OR schemaname || '.' || tablename = $1"
     );
 
     fn lock(&mut self, wait: &mut crate::dialect::LockWait<'_>) -> Result<()> {

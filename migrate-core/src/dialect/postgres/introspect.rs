@@ -1,5 +1,5 @@
-//! Reads the current schema (`current_schema()`, normally `public`) of a PostgreSQL database
-//! into the neutral schema: one `pg_catalog` query per kind of object for the whole schema,
+//! Reads the current schema (`current_schema()`, normally `public`) of a PostgreSQL database,
+//! and the schemas the models name, into the neutral schema: one `pg_catalog` query per kind of object for the whole schema,
 //! never one per table. `pg_catalog` rather than `information_schema` because only it has
 //! index definitions, and it answers with one plan instead of layers of views.
 
@@ -14,14 +14,60 @@ use super::Postgres;
 use crate::dialect::catalog::{
     attach_foreign_keys, group_indexes, tables_by_name, ForeignKeyRow, IndexPart, TableRow,
 };
-use crate::dialect::Normalize;
+use crate::dialect::{Dialect, Normalize};
 use crate::error::{Error, Result};
 use crate::schema::{Check, Column, Schema};
 
-/// The user tables of the current schema, without this tool's version table ($1) and
-/// diesel's. Partitions are left out: their parent is the table the models describe.
-const USER_TABLES: &str = "n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
-     AND NOT c.relispartition AND c.relname <> $1 AND c.relname <> '__diesel_schema_migrations'";
+/// Which schemas are read, and how their tables are named: the current schema's bare, the
+/// ones the models name (`#[model(schema = "…")]`) as `schema.table`.
+struct Scope {
+    /// `'billing', 'ops'`, quoted by the writer; empty for the current schema only.
+    listed: String,
+}
+
+impl Scope {
+    fn new(schemas: &[String]) -> Scope {
+        let mut w = Postgres.writer();
+        for (position, schema) in schemas.iter().enumerate() {
+            if position > 0 {
+                w.raw(", ");
+            }
+            w.string(schema);
+        }
+        Scope { listed: w.finish() }
+    }
+
+    /// The name of relation `rel` in namespace `ns`, as the models spell it.
+    fn name(&self, rel: &str, ns: &str) -> String {
+        if self.listed.is_empty() {
+            format!("{rel}.relname::text")
+        } else {
+            format!(
+                "CASE WHEN {ns}.nspname IN ({}) THEN {ns}.nspname || '.' || {rel}.relname \
+                 ELSE {rel}.relname::text END",
+                self.listed
+            )
+        }
+    }
+
+    /// The user tables of the schemas read, without this tool's version table ($1) and
+    /// diesel's. Partitions are left out: their parent is the table the models describe.
+    fn user_tables(&self) -> String {
+        let schemas = if self.listed.is_empty() {
+            "n.nspname = current_schema()".to_owned()
+        } else {
+            format!(
+                "(n.nspname = current_schema() OR n.nspname IN ({}))",
+                self.listed
+            )
+        };
+        format!(
+            "{schemas} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+             AND {} <> $1 AND c.relname <> '__diesel_schema_migrations'",
+            self.name("c", "n")
+        )
+    }
+}
 
 /// `pg_constraint` codes a referential action with one letter; spelled out here, an unknown
 /// code reaches [`attach_foreign_keys`] as itself and is reported, not guessed.
@@ -102,8 +148,12 @@ fn load<T: QueryableByName<diesel::pg::Pg> + 'static>(
         .map_err(Error::db(format!("reading {what}")))
 }
 
-pub fn introspect(conn: &mut PgConnection, version_table: &str) -> Result<Schema> {
-    assemble(read_catalog(conn, version_table)?)
+pub fn introspect(
+    conn: &mut PgConnection,
+    version_table: &str,
+    schemas: &[String],
+) -> Result<Schema> {
+    assemble(read_catalog(conn, version_table, &Scope::new(schemas))?)
 }
 
 /// What the catalog queries return, one list per kind of object.
@@ -117,12 +167,19 @@ struct CatalogRows {
 }
 
 /// One query per kind of object for the whole schema.
-fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogRows> {
+fn read_catalog(
+    conn: &mut PgConnection,
+    version_table: &str,
+    scope: &Scope,
+) -> Result<CatalogRows> {
+    let user_tables = scope.user_tables();
+    let table_name = scope.name("c", "n");
+    let ref_name = scope.name("rc", "rn");
     let tables: Vec<TableRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS name FROM pg_class c \
-             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {USER_TABLES} ORDER BY c.relname"
+            "SELECT {table_name} AS name FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_tables} ORDER BY c.relname"
         ),
         version_table,
         "the table list",
@@ -131,14 +188,14 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
     let columns: Vec<ColumnRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS table_name, a.attname::text AS name, \
+            "SELECT {table_name} AS table_name, a.attname::text AS name, \
              format_type(a.atttypid, a.atttypmod) AS ty, a.attnotnull AS not_null, \
              pg_get_expr(d.adbin, d.adrelid) AS default_expr, \
              a.attidentity IN ('a', 'd') AS is_identity \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-             WHERE {USER_TABLES} AND a.attnum > 0 AND NOT a.attisdropped \
+             WHERE {user_tables} AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY c.relname, a.attnum"
         ),
         version_table,
@@ -148,12 +205,12 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
     let primary_keys: Vec<KeyColumnRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS table_name, a.attname::text AS column_name \
+            "SELECT {table_name} AS table_name, a.attname::text AS column_name \
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              CROSS JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) \
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
-             WHERE {USER_TABLES} AND con.contype = 'p' ORDER BY c.relname, k.ord"
+             WHERE {user_tables} AND con.contype = 'p' ORDER BY c.relname, k.ord"
         ),
         version_table,
         "primary keys",
@@ -164,7 +221,7 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
     let indexes: Vec<IndexRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS table_name, i.relname::text AS index_name, \
+            "SELECT {table_name} AS table_name, i.relname::text AS index_name, \
              ix.indisunique AS is_unique, \
              (ix.indexprs IS NULL AND ix.indpred IS NULL) AS is_plain, \
              a.attname::text AS column_name \
@@ -173,7 +230,7 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              CROSS JOIN LATERAL unnest(ix.indkey::smallint[]) WITH ORDINALITY AS k(attnum, ord) \
              LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
-             WHERE {USER_TABLES} AND NOT ix.indisprimary AND k.ord <= ix.indnkeyatts \
+             WHERE {user_tables} AND NOT ix.indisprimary AND k.ord <= ix.indnkeyatts \
              ORDER BY c.relname, i.relname, k.ord"
         ),
         version_table,
@@ -183,18 +240,19 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
     let foreign_keys: Vec<ForeignKeyRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS table_name, con.conname::text AS name, \
-             rc.relname::text AS ref_table, a.attname::text AS column_name, \
+            "SELECT {table_name} AS table_name, con.conname::text AS name, \
+             {ref_name} AS ref_table, a.attname::text AS column_name, \
              ra.attname::text AS ref_column, {ON_DELETE} AS on_delete, \
              {ON_UPDATE} AS on_update \
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
              JOIN pg_class rc ON rc.oid = con.confrelid \
+             JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
              CROSS JOIN LATERAL unnest(con.conkey, con.confkey) \
                  WITH ORDINALITY AS k(attnum, ref_attnum, ord) \
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum \
              JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.ref_attnum \
-             WHERE {USER_TABLES} AND con.contype = 'f' \
+             WHERE {user_tables} AND con.contype = 'f' \
              ORDER BY c.relname, con.conname, k.ord"
         ),
         version_table,
@@ -204,11 +262,11 @@ fn read_catalog(conn: &mut PgConnection, version_table: &str) -> Result<CatalogR
     let checks: Vec<CheckRow> = load(
         conn,
         &format!(
-            "SELECT c.relname::text AS table_name, con.conname::text AS name, \
+            "SELECT {table_name} AS table_name, con.conname::text AS name, \
              pg_get_constraintdef(con.oid) AS definition \
              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
              JOIN pg_namespace n ON n.oid = c.relnamespace \
-             WHERE {USER_TABLES} AND con.contype = 'c' ORDER BY c.relname, con.conname"
+             WHERE {user_tables} AND con.contype = 'c' ORDER BY c.relname, con.conname"
         ),
         version_table,
         "check constraints",

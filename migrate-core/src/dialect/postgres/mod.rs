@@ -35,6 +35,7 @@ static FACTS: DialectFacts = DialectFacts {
         ..TypeNames::STANDARD
     },
     // NAMEDATALEN - 1.
+    schemas: true,
     identifier_limit: Some(IdentifierLimit {
         max: 63,
         in_bytes: true,

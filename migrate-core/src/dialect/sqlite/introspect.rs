@@ -56,7 +56,12 @@ struct IndexRow {
 const USER_TABLES: &str = "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
      AND m.name NOT LIKE '\\_\\_diesel\\_%' ESCAPE '\\' AND m.name <> ?";
 
-pub fn introspect(conn: &mut SqliteConnection, version_table: &str) -> Result<Schema> {
+/// Schemas are PostgreSQL\'s; autogenerate refuses models that use one elsewhere.
+pub fn introspect(
+    conn: &mut SqliteConnection,
+    version_table: &str,
+    _schemas: &[String],
+) -> Result<Schema> {
     assemble(read_catalog(conn, version_table)?)
 }
 
