@@ -200,6 +200,8 @@ where
     });
     match result {
         Ok(code) => code,
+        // The reader went away (`show … | head`): nothing is wrong and nothing more to say.
+        Err(CliError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::SUCCESS,
         Err(e) => {
             let _ = writeln!(err, "{} {e}", style.error("error:"));
             exit::ERROR
