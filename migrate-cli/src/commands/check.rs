@@ -42,8 +42,18 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     }
     if !drift.pending.is_empty() {
         let ids: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
+        let all_pending = drift.pending.len() == graph.revisions().count();
+        let hint = if all_pending && drift.comparison.is_empty() {
+            // Nothing applied, yet the database already matches the models.
+            "the database already matches the models: if it was built without migrations, \
+             `stamp head` records that; otherwise run `upgrade head`"
+        } else if graph.heads().len() > 1 {
+            "run `upgrade heads`, or `merge` the heads into one first"
+        } else {
+            "run `upgrade head`"
+        };
         problems.push(format!(
-            "{} revision(s) not applied: {} (run `upgrade head`)",
+            "{} revision(s) not applied: {} ({hint})",
             drift.pending.len(),
             ids.join(", ")
         ));

@@ -126,6 +126,9 @@ pub(super) fn describe(ctx: &Ctx<'_>, revision: &Revision, head: bool) -> String
     if head {
         line.push_str(" (head)");
     }
+    if !revision.branch_labels.is_empty() {
+        line.push_str(&format!(" [{}]", revision.branch_labels.join(", ")));
+    }
     if ctx.out.verbose {
         line.push_str(&format!(
             "\n    parents: {}\n    folder: {}",

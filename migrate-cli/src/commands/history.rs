@@ -77,8 +77,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
         } else {
             format!(" ({})", marks.join(", "))
         };
+        let labels = if revision.branch_labels.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", revision.branch_labels.join(", "))
+        };
         let line = format!(
-            "{parents} -> {}{marks}, {}",
+            "{parents} -> {}{marks}{labels}, {}",
             ctx.out.style.strong(&revision.id),
             revision.message
         );

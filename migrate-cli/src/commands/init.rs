@@ -1,6 +1,6 @@
 //! `init`: the migrations directory and a commented config file.
 
-use crate::config::DEFAULT_SQLITE_FILE;
+use crate::config::{UrlSource, DEFAULT_SQLITE_FILE};
 use crate::error::{exit, CliError};
 
 use super::Ctx;
@@ -19,10 +19,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
             config_path.display()
         ))?;
     } else {
+        // A URL already given by DATABASE_URL (or .env) stays there: the file would only
+        // hide it behind a different default, and a URL may hold a password.
+        let url_line = match ctx.config.url_source {
+            UrlSource::Environment | UrlSource::Flag => {
+                ctx.say("database URL: taken from DATABASE_URL or --database-url, not written to the config file")?;
+                format!("# database_url = \"sqlite://{DEFAULT_SQLITE_FILE}\"")
+            }
+            UrlSource::ConfigFile | UrlSource::EmbeddedDefault => {
+                format!("database_url = \"sqlite://{DEFAULT_SQLITE_FILE}\"")
+            }
+        };
         let text = format!(
             "# migrate configuration. Command-line flags and DATABASE_URL override these.\n\
              # database_url = \"postgres://user@localhost/app\"\n\
-             database_url = \"sqlite://{DEFAULT_SQLITE_FILE}\"\n\
+             {url_line}\n\
              migrations_dir = \"{}\"\n\
              version_table = \"{}\"\n\
              # The dialects new revisions carry SQL for (one pair each), e.g. SQLite in\n\

@@ -203,7 +203,14 @@ impl Ctx<'_> {
                 url.display()
             ))
         } else if self.out.verbose {
-            self.out.note(&format!("database {}", url.display()))
+            let from = match self.config.url_source {
+                UrlSource::Flag => "--database-url".to_owned(),
+                UrlSource::Environment => "DATABASE_URL (the environment or .env)".to_owned(),
+                UrlSource::ConfigFile => self.config.config_path.display().to_string(),
+                UrlSource::EmbeddedDefault => "the embedded default".to_owned(),
+            };
+            self.out
+                .note(&format!("database {} (from {from})", url.display()))
         } else {
             Ok(())
         }
