@@ -81,6 +81,19 @@ fn labels_url_source_and_init() {
         "{}",
         verbose.stderr
     );
+
+    // Alembic's range forms, both ends included, relative to the database.
+    let lines = |args: &[&str]| {
+        let out = project.run(&[], args).expect_code(0);
+        out.stdout.lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let from_current = lines(&["history", "-r", "current:"]);
+    assert_eq!(from_current.len(), 1, "{from_current:?}");
+    assert!(from_current[0].contains("-> feat1"), "{from_current:?}");
+    let one_back = lines(&["history", "-r", "-1:"]);
+    assert_eq!(one_back.len(), 2, "{one_back:?}");
+    let both_ends = lines(&["history", "-r", "base1:feat1"]);
+    assert_eq!(both_ends.len(), 2, "{both_ends:?}");
 }
 
 #[test]

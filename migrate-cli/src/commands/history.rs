@@ -11,8 +11,10 @@ use super::Ctx;
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// Only the revisions in this range, `A:B` (either side may be omitted).
-    #[arg(short, long, value_name = "RANGE")]
+    /// Only the revisions in this range, `A:B`, both ends included (either side may be
+    /// omitted: `A:` runs to the heads, `:B` from the base). `current` and `-N`/`+N` steps
+    /// from it read the database: `current:`, `-1:`, `base:current`.
+    #[arg(short, long, value_name = "RANGE", allow_hyphen_values = true)]
     rev_range: Option<String>,
 
     /// Mark the revisions the database is at, and any that failed or were interrupted
@@ -23,12 +25,20 @@ pub struct HistoryArgs {
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
+    // The range may be relative to where the database is.
+    let relative = args.rev_range.as_deref().is_some_and(|spec| {
+        spec.split(':')
+            .map(str::trim)
+            .any(|side| side == "current" || side.starts_with('-') || side.starts_with('+'))
+    });
+    let mut applied_for_range: Option<BTreeSet<String>> = None;
     let (current, unfinished): (BTreeSet<String>, BTreeMap<String, String>) =
-        if args.indicate_current {
+        if args.indicate_current || relative {
             let mut conn = ctx.connect_existing("history")?;
             let version_table = ctx.config.version_table.clone();
             let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
             let applied = runner::applied_ids(&rows);
+            applied_for_range = Some(applied.clone());
             let dialect = conn.dialect().name();
             let unfinished = rows
                 .iter()
@@ -47,9 +57,15 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
         } else {
             (BTreeSet::new(), BTreeMap::new())
         };
+    // Read for the range only: nothing marked unless asked.
+    let (current, unfinished) = if args.indicate_current {
+        (current, unfinished)
+    } else {
+        (BTreeSet::new(), BTreeMap::new())
+    };
     let heads: BTreeSet<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
     let revisions: Vec<_> = match args.rev_range.as_deref() {
-        Some(range) => graph.range_spec(range)?,
+        Some(range) => graph.history_range(range, applied_for_range.as_ref())?,
         None => graph.revisions().collect(),
     };
     for revision in revisions.iter().rev() {

@@ -346,7 +346,7 @@ impl Graph {
     }
 
     /// The revisions a destination stands for when moving forward.
-    fn dest_revisions(&self, dest: Dest) -> Vec<usize> {
+    pub(super) fn dest_revisions(&self, dest: Dest) -> Vec<usize> {
         match dest {
             Dest::Base => Vec::new(),
             Dest::Revs(ids) => ids,

@@ -2,7 +2,10 @@
 //! `label@head` / `label@base`, `+N` / `-N` (relative to the current revision) and
 //! `REV+N` / `REV-N`.
 
+use std::collections::BTreeSet;
+
 use super::graph::{Dest, Graph, Toward};
+use super::Revision;
 use crate::error::{Error, Result};
 
 /// `X+N` / `X-N` split into (X, forward?, N); X may be empty.
@@ -26,6 +29,55 @@ fn parse_relative(spec: &str) -> Result<Option<(&str, bool, usize)>> {
 }
 
 impl Graph {
+    /// `history -r A:B`, as Alembic reads it: both ends included, `A:` up to the heads,
+    /// `:B` from the base, `current` the revisions the database is at and `-N`/`+N` steps
+    /// from them (`applied` gives those; `None` when the database was not read). In apply
+    /// order.
+    pub fn history_range(
+        &self,
+        spec: &str,
+        applied: Option<&BTreeSet<String>>,
+    ) -> Result<Vec<&Revision>> {
+        let current: Option<Vec<usize>> = applied.map(|applied| {
+            self.current(applied)
+                .iter()
+                .filter_map(|r| self.index.get(&r.id).copied())
+                .collect()
+        });
+        let resolve = |side: &str| -> Result<Vec<usize>> {
+            if side.trim() == "current" {
+                return current.clone().ok_or_else(|| {
+                    Error::Graph("`current` needs the database, which was not read here".to_owned())
+                });
+            }
+            let dest = self.dest(side, current.as_deref(), Toward::Either)?;
+            Ok(self.dest_revisions(dest))
+        };
+        let (from, to) = spec.split_once(':').unwrap_or(("", spec));
+        let to = if to.trim().is_empty() { "heads" } else { to };
+        let wanted = self.ancestors_mask(&resolve(to)?);
+        let mut skip = vec![false; self.revs.len()];
+        if !from.trim().is_empty() && from.trim() != "base" {
+            let from_revs = resolve(from)?;
+            if let Some(&outside) = from_revs.iter().find(|&&f| !wanted[f]) {
+                return Err(Error::Graph(format!(
+                    "range `{spec}`: {} is not an ancestor of `{to}`\n  hint: put the older \
+                     revision first (`OLDER:NEWER`)",
+                    self.describe(outside)
+                )));
+            }
+            skip = self.ancestors_mask(&from_revs);
+            // Both ends are included.
+            for &f in &from_revs {
+                skip[f] = false;
+            }
+        }
+        Ok((0..self.revs.len())
+            .filter(|&i| wanted[i] && !skip[i])
+            .map(|i| &self.revs[i])
+            .collect())
+    }
+
     /// Interprets a target spec. `current` is the database's position (for `+N` / `-N`),
     /// `None` when there is no database.
     pub(super) fn dest(

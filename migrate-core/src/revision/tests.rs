@@ -906,3 +906,35 @@ fn revisions_without_statements_run_on_every_dialect() {
     assert!(refused.contains(&with_sql.id), "{refused}");
     assert!(!refused.contains(&empty.id), "{refused}");
 }
+
+#[test]
+fn history_ranges_include_both_ends_and_read_current() {
+    let g = linear();
+    assert_eq!(
+        ids(g.history_range("aaa111:ccc333", None).unwrap()),
+        ["aaa111", "bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.history_range("bbb:", None).unwrap()),
+        ["bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.history_range(":bbb", None).unwrap()),
+        ["aaa111", "bbb222"]
+    );
+    let applied: BTreeSet<String> = ["aaa111".to_owned(), "bbb222".to_owned()].into();
+    assert_eq!(
+        ids(g.history_range("current:", Some(&applied)).unwrap()),
+        ["bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.history_range("-1:", Some(&applied)).unwrap()),
+        ["aaa111", "bbb222", "ccc333"]
+    );
+    assert_eq!(
+        ids(g.history_range("base:current", Some(&applied)).unwrap()),
+        ["aaa111", "bbb222"]
+    );
+    let msg = err(g.history_range("current:", None));
+    assert!(msg.contains("needs the database"), "{msg}");
+}
