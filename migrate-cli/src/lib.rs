@@ -98,6 +98,8 @@ fn run_in_workspace(
         return Ok(None);
     };
     let config = config::Config::resolve(&cli.global)?;
+    // What can fail without the models fails before a minute of compiling.
+    cli.command.precheck(&config)?;
     let crates = scan::model_crates(&workspace, config.model_crates.as_deref())?;
     if crates.is_empty() {
         return Err(CliError::Refused(format!(

@@ -208,3 +208,47 @@ fn check_names_models_whose_crate_is_not_linked() {
     assert!(stdout.contains("fix: add `use billing as _;`"), "{stdout}");
     assert!(!stdout.contains("User at"), "User is linked: {stdout}");
 }
+
+/// What can be checked without the models is checked before the model binary is built: a
+/// missing migrations directory, and two heads for autogenerate.
+#[test]
+fn cheap_checks_come_before_the_build() {
+    let ws = workspace();
+    let target = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_migrate-cli"))
+            .args(args)
+            .current_dir(ws.path())
+            .env("CARGO_TARGET_DIR", target.path())
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("migrations does not exist"),
+        "{out:?}"
+    );
+    for id in ["left1", "right1"] {
+        let folder = ws
+            .path()
+            .join(format!("migrations/2026-01-0{}-000000_{id}", id.len()));
+        write(
+            &folder.join("metadata.toml"),
+            &format!("run_in_transaction = true\nrevision = \"{id}\"\nparents = []\n"),
+        );
+        write(&folder.join("up.sql"), "");
+        write(&folder.join("down.sql"), "");
+    }
+    let out = run(&["revision", "--autogenerate", "-m", "x"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("heads"),
+        "{out:?}"
+    );
+    assert!(
+        !target.path().join("migrate-shim").exists(),
+        "the model binary was built before the refusal"
+    );
+}

@@ -89,6 +89,26 @@ impl Command {
         }
     }
 
+    /// The checks a command that needs the models can make without them: the database URL,
+    /// the migrations directory and its graph, and for autogenerate the parent revision. The
+    /// stock binary runs them before it builds the binary that links the models.
+    pub(crate) fn precheck(&self, config: &Config) -> Result<(), CliError> {
+        let needs_history = match self {
+            Command::Check => true,
+            Command::Revision(args) => args.autogenerate,
+            _ => false,
+        };
+        if !needs_history {
+            return Ok(());
+        }
+        DatabaseUrl::parse(&config.database_url)?;
+        let graph = Graph::load(&config.migrations_dir)?;
+        if let Command::Revision(args) = self {
+            args.precheck(&graph)?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn run(&self, ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
         match self {
             Command::Init => init::run(ctx),

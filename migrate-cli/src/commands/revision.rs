@@ -36,6 +36,17 @@ pub struct RevisionArgs {
     allow_table_drops: bool,
 }
 
+impl RevisionArgs {
+    /// The parent check `run` makes first, for the stock binary to make before building.
+    pub(super) fn precheck(&self, graph: &migrate_core::revision::Graph) -> Result<(), CliError> {
+        match &self.head {
+            Some(spec) => graph.resolve(spec).map(drop)?,
+            None => graph.new_revision_parents().map(drop)?,
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
     let parents = match &args.head {
