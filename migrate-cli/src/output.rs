@@ -93,6 +93,12 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
+    /// Bytes of data as they are (a generated script).
+    pub fn write_raw(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        self.out.write_all(bytes)?;
+        Ok(())
+    }
+
     pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
         writeln!(self.err, "{} {line}", self.style.warning("warning:"))?;
         Ok(())

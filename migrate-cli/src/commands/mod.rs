@@ -5,6 +5,7 @@
 mod apply;
 mod branches;
 mod check;
+mod completions;
 mod current;
 mod downgrade;
 mod heads;
@@ -76,6 +77,10 @@ pub enum Command {
     /// Exit 0 when the models, the database and the applied files agree; exit 3 with a list of
     /// the differences when they do not.
     Check,
+
+    /// Print the completion script for a shell, e.g. `migrate completions bash >
+    /// ~/.local/share/bash-completion/completions/migrate`.
+    Completions(completions::CompletionsArgs),
 }
 
 impl Command {
@@ -125,6 +130,7 @@ impl Command {
             Command::Stamp(args) => stamp::run(ctx, args),
             Command::Resolve(args) => resolve::run(ctx, args),
             Command::Check => check::run(ctx),
+            Command::Completions(args) => completions::run(ctx, args),
         }
     }
 }
