@@ -2,6 +2,8 @@
 //! revision that turns one into the other. [`plan_revision`] is the whole step, so a front
 //! end only presents what it returns.
 
+mod enums;
+
 use std::collections::BTreeSet;
 
 use crate::db::Connection;
@@ -21,6 +23,8 @@ pub struct RevisionPlan {
     pub down_sql: String,
     /// `(dialect, up, down)` for each other dialect asked for.
     pub extra: Vec<(String, String, String)>,
+    /// Whether the revision can run in one transaction (see the revision's metadata).
+    pub run_in_transaction: bool,
 }
 
 /// How a revision is planned.
@@ -125,7 +129,13 @@ pub fn plan_revision(
             dropped.join(", ")
         )));
     }
-    let blockers = blockers(&comparison, conn)?;
+    let mut blockers = blockers(&comparison, conn)?;
+    blockers.extend(enums::removed_labels_in_use(
+        &comparison.ops,
+        &comparison.live,
+        models,
+        conn,
+    )?);
     if !blockers.is_empty() {
         return Err(Error::Plan(format!(
             "this revision would fail on the data in the database; nothing written:\n  {}",
@@ -145,6 +155,7 @@ pub fn plan_revision(
         .copied()
         .filter(|d| d.name() != dialect.name())
         .collect();
+    enums::refuse_mixed_styles(&shaped.ops, dialect, &others)?;
     let inexpressible: Vec<String> = others
         .iter()
         .flat_map(|d| {
@@ -168,11 +179,13 @@ pub fn plan_revision(
             (d.name().to_owned(), up, down)
         })
         .collect();
+    let run_in_transaction = enums::fits_one_transaction(&comparison.ops, &dialects);
     Ok(Some(RevisionPlan {
         comparison,
         up_sql,
         down_sql,
         extra,
+        run_in_transaction,
     }))
 }
 

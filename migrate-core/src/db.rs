@@ -312,6 +312,38 @@ impl Connection {
         self.backend.introspect(version_table, &schemas)
     }
 
+    /// How many rows of `table` hold one of `values` in `column`. The values are literals
+    /// of the column's type (an enum column's labels, which the database still has).
+    pub fn count_where_in(&mut self, table: &str, column: &str, values: &[String]) -> Result<i64> {
+        self.count_in(table, column, values, " IN (")
+    }
+
+    /// How many rows of `table` hold a value in `column` that is none of `values` (NULL
+    /// aside).
+    pub fn count_outside(&mut self, table: &str, column: &str, values: &[String]) -> Result<i64> {
+        self.count_in(table, column, values, " NOT IN (")
+    }
+
+    fn count_in(
+        &mut self,
+        table: &str,
+        column: &str,
+        values: &[String],
+        test: &str,
+    ) -> Result<i64> {
+        let mut w = self.dialect().writer();
+        w.raw("SELECT COUNT(*) AS n FROM ")
+            .ident(table)
+            .raw(" WHERE ")
+            .ident(column)
+            .raw(test)
+            .strings(values)
+            .raw(")");
+        self.backend
+            .count(&w.finish(), &[])
+            .map_err(Error::db(format!("counting rows of {table}")))
+    }
+
     /// Whether a table holds at least one row.
     pub fn has_rows(&mut self, table: &str) -> Result<bool> {
         let mut w = self.dialect().writer();

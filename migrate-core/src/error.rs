@@ -12,6 +12,17 @@ pub enum Error {
     )]
     EmptyRegistry,
 
+    #[error(
+        "two enum types are named `{name}` with different labels: {first} and {second}\n  \
+         hint: give one of them another name with #[model(name = \"…\")] on the enum"
+    )]
+    ConflictingEnum {
+        name: String,
+        /// Each type with the model that uses it.
+        first: String,
+        second: String,
+    },
+
     #[error("table `{table}` is claimed by two models: {first} and {second}\n  hint: rename one of them with #[model(table = \"…\")]")]
     DuplicateTable {
         table: String,

@@ -33,8 +33,9 @@ pub mod types;
 pub mod version_table;
 
 pub use error::{Error, Result};
-pub use model_derive::Model;
+pub use model_derive::{Model, ModelEnum};
 pub use registry::{Model, Registry};
+pub use types::ModelEnum;
 
 /// Used by the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]
@@ -43,8 +44,9 @@ pub mod __private {
         CheckDef, ColumnDef, DefaultDef, ForeignKeyDef, IndexDef, Model, ModelDef, Registration,
         SourceLocation,
     };
-    pub use crate::schema::{ColumnType, FkAction};
-    pub use crate::types::{custom, DecimalColumn, SqlMapped, StringColumn};
+    pub use crate::schema::{ColumnType, EnumType, FkAction, LabelRename};
+    pub use crate::types::{custom, DecimalColumn, ModelEnum, SqlMapped, StringColumn};
     pub use core::option::Option::{None, Some};
     pub use inventory;
+    pub use std::borrow::Cow;
 }

@@ -27,6 +27,11 @@ pub fn foreign_key_name(table: &str, columns: &[&str], ref_table: &str) -> Strin
     fit(format!("fk_{table}_{}_{ref_table}", columns.join("_")))
 }
 
+/// The CHECK that holds an enum column's labels where the backend has no enum type.
+pub fn check_name(table: &str, column: &str) -> String {
+    fit(format!("ck_{table}_{column}"))
+}
+
 /// [`foreign_key_name`] for owned column names.
 pub fn foreign_key_name_of(table: &str, columns: &[String], ref_table: &str) -> String {
     let columns: Vec<&str> = columns.iter().map(String::as_str).collect();

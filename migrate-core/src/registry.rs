@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::schema::{
-    Check, Column, ColumnType, DefaultValue, FkAction, ForeignKey, Index, Schema, Table,
+    Check, Column, ColumnType, DefaultValue, EnumType, FkAction, ForeignKey, Index, Schema, Table,
 };
 
 /// Implemented by `#[derive(Model)]`.
@@ -177,14 +177,48 @@ impl Registry {
             .map(|(i, t)| (t.name.as_str(), i))
             .collect();
         models.sort_by_key(|m| position.get(m.table.name.as_str()).copied());
-        Ok(Registry { models })
+        let registry = Registry { models };
+        registry.enum_types()?;
+        Ok(registry)
     }
 
-    /// The registered models as a schema.
+    /// The registered models as a schema, with the enum types their columns use.
     pub fn schema(&self) -> Schema {
         Schema {
             tables: self.models.iter().map(|m| m.table.clone()).collect(),
+            // Checked when the registry was built.
+            enums: self.enum_types().unwrap_or_default(),
         }
+    }
+
+    /// Every enum type a column uses, by name; two different ones under one name are an
+    /// error, since the database would hold only one of them.
+    fn enum_types(&self) -> Result<Vec<EnumType>, Error> {
+        let mut found: BTreeMap<&str, (&EnumType, &RegisteredModel)> = BTreeMap::new();
+        for model in &self.models {
+            for column in &model.table.columns {
+                let ColumnType::Enum(ty) = &column.ty else {
+                    continue;
+                };
+                match found.get(ty.name.as_ref()) {
+                    Some((first, first_model)) if *first != ty => {
+                        return Err(Error::ConflictingEnum {
+                            name: ty.name.to_string(),
+                            first: format!(
+                                "{first} in {} at {}",
+                                first_model.struct_name, first_model.location
+                            ),
+                            second: format!("{ty} in {} at {}", model.struct_name, model.location),
+                        })
+                    }
+                    Some(_) => {}
+                    None => {
+                        found.insert(ty.name.as_ref(), (ty, model));
+                    }
+                }
+            }
+        }
+        Ok(found.into_values().map(|(ty, _)| ty.clone()).collect())
     }
 }
 
@@ -345,6 +379,7 @@ fn to_default(default: &DefaultDef, ty: &ColumnType) -> Option<DefaultValue> {
             return Some(DefaultValue::Float(i.to_string()))
         }
         (DefaultDef::Float(_), T::Real | T::Double | T::Numeric { .. }) => true,
+        (DefaultDef::Text(s), T::Enum(ty)) => ty.has_label(s),
         (DefaultDef::Text(s), T::Varchar { max_length }) => {
             s.chars().count() <= *max_length as usize
         }

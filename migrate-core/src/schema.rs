@@ -41,6 +41,79 @@ pub enum ColumnType {
     Custom {
         sql: Cow<'static, str>,
     },
+    /// A closed set of labels (`#[derive(ModelEnum)]`): a named type on PostgreSQL, an
+    /// `ENUM(…)` column on MySQL, text with a CHECK elsewhere.
+    Enum(EnumType),
+}
+
+/// An enumerated type: its name and its labels in order. Constant-constructible, so that
+/// `#[derive(ModelEnum)]` can give it as a type's `SqlMapped::COLUMN_TYPE`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumType {
+    /// The type's name where the backend names types (PostgreSQL); empty where the labels
+    /// are part of the column's type (MySQL).
+    pub name: Cow<'static, str>,
+    pub labels: Cow<'static, [Cow<'static, str>]>,
+    /// Labels that had another spelling before (`renamed_from` on a variant): hints for the
+    /// differ, never read back from a database, and not part of equality.
+    #[serde(skip_serializing_if = "no_renames")]
+    pub renamed: Cow<'static, [LabelRename]>,
+}
+
+/// A label's earlier and current spelling.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct LabelRename {
+    pub from: Cow<'static, str>,
+    pub to: Cow<'static, str>,
+}
+
+fn no_renames(renamed: &[LabelRename]) -> bool {
+    renamed.is_empty()
+}
+
+impl EnumType {
+    /// An enum type as a catalog reports it: no rename hints.
+    pub fn new(name: impl Into<String>, labels: Vec<String>) -> EnumType {
+        EnumType {
+            name: Cow::Owned(name.into()),
+            labels: Cow::Owned(labels.into_iter().map(Cow::Owned).collect()),
+            renamed: Cow::Borrowed(&[]),
+        }
+    }
+
+    pub fn has_label(&self, label: &str) -> bool {
+        self.labels.iter().any(|l| l == label)
+    }
+}
+
+impl PartialEq for EnumType {
+    fn eq(&self, other: &EnumType) -> bool {
+        self.name == other.name && self.labels == other.labels
+    }
+}
+
+impl Eq for EnumType {}
+
+impl std::hash::Hash for EnumType {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.labels.hash(state);
+    }
+}
+
+impl fmt::Display for EnumType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("enum")?;
+        if !self.name.is_empty() {
+            write!(f, " {}", self.name)?;
+        }
+        let labels: Vec<String> = self
+            .labels
+            .iter()
+            .map(|l| format!("'{}'", l.replace('\'', "''")))
+            .collect();
+        write!(f, "({})", labels.join(", "))
+    }
 }
 
 impl fmt::Display for ColumnType {
@@ -63,6 +136,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Json => f.write_str("json"),
             ColumnType::Numeric { precision, scale } => write!(f, "numeric({precision},{scale})"),
             ColumnType::Custom { sql } => write!(f, "{sql}"),
+            ColumnType::Enum(ty) => write!(f, "{ty}"),
         }
     }
 }
@@ -217,16 +291,26 @@ impl Table {
     }
 }
 
-/// A whole schema: tables in dependency order (referenced tables first, then by name).
+/// A whole schema: tables in dependency order (referenced tables first, then by name), and
+/// the named enum types (by name) where the backend has them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Schema {
     pub tables: Vec<Table>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
 }
 
 impl Schema {
     pub fn new(mut tables: Vec<Table>) -> Schema {
         sort_by_dependencies(&mut tables);
-        Schema { tables }
+        Schema {
+            tables,
+            enums: Vec::new(),
+        }
+    }
+
+    pub fn enum_type(&self, name: &str) -> Option<&EnumType> {
+        self.enums.iter().find(|e| e.name == name)
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {

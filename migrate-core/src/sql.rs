@@ -86,6 +86,17 @@ impl SqlWriter {
         self
     }
 
+    /// A comma-separated list of string literals.
+    pub fn strings<S: AsRef<str>>(&mut self, values: &[S]) -> &mut Self {
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.string(value.as_ref());
+        }
+        self
+    }
+
     pub fn string(&mut self, value: &str) -> &mut Self {
         self.out.push('\'');
         for ch in value.chars() {

@@ -36,6 +36,32 @@ pub trait StringColumn {}
 )]
 pub trait DecimalColumn {}
 
+/// Implemented by `#[derive(ModelEnum)]`: a Rust enum whose unit variants are the labels
+/// of an enum column. Its `SqlMapped` type is [`ColumnType::Enum`]. The labels are what
+/// the database stores, so a diesel `ToSql`/`FromSql` can go through [`label`] and
+/// [`from_label`] (docs/types.md shows one).
+///
+/// [`label`]: ModelEnum::label
+/// [`from_label`]: ModelEnum::from_label
+pub trait ModelEnum: Sized + 'static {
+    /// The variants, in declaration order.
+    const VARIANTS: &'static [Self];
+    /// Their labels, in the same order.
+    const LABELS: &'static [&'static str];
+
+    /// This variant's label.
+    fn label(&self) -> &'static str;
+
+    /// The variant a label stands for.
+    fn from_label(label: &str) -> Option<Self>
+    where
+        Self: Clone,
+    {
+        let position = Self::LABELS.iter().position(|l| *l == label)?;
+        Self::VARIANTS.get(position).cloned()
+    }
+}
+
 /// The precision and scale a `BigDecimal` field gets when the model does not say.
 pub const DEFAULT_NUMERIC: ColumnType = ColumnType::Numeric {
     precision: 38,

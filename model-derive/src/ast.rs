@@ -126,16 +126,23 @@ fn explicit_or_doc(
 /// Diesel's rule, so that a struct deriving both agrees on its table: a `_` before every
 /// uppercase letter but the first, everything lowercased, then `s`.
 pub fn default_table_name(ident: &syn::Ident) -> String {
-    let name = ident.unraw().to_string();
-    let mut table = String::with_capacity(name.len() + 4);
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_uppercase() && i > 0 {
-            table.push('_');
-        }
-        table.extend(ch.to_lowercase());
-    }
+    let mut table = snake_case(ident);
     table.push('s');
     table
+}
+
+/// `UserProfile` → `user_profile`: a `_` before every uppercase letter but the first,
+/// everything lowercased.
+pub fn snake_case(ident: &syn::Ident) -> String {
+    let name = ident.unraw().to_string();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
 }
 
 /// Whether the type is written as `Option<T>`. Only used with `sql_type`, where there is

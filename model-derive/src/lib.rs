@@ -8,6 +8,7 @@ mod ast;
 mod attr;
 mod check;
 mod ctxt;
+mod enum_type;
 mod expand;
 
 use proc_macro::TokenStream;
@@ -36,6 +37,26 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
         Err(errors) => {
             let mut tokens = errors.to_compile_error();
             tokens.extend(expand::fallback(&input));
+            tokens.into()
+        }
+    }
+}
+
+/// Makes a Rust enum of unit variants the type of enum columns.
+///
+/// Each variant is a label, in declaration order: its name in snake case unless
+/// `#[model(rename = "…")]` spells it. `#[model(renamed_from = "…")]` on a variant says
+/// the label had another spelling, so the database's label is renamed in place (rows keep
+/// their value). On the enum, `#[model(name = "…")]` names the type on PostgreSQL
+/// (default: the enum's name in snake case). See docs/types.md.
+#[proc_macro_derive(ModelEnum, attributes(model))]
+pub fn derive_model_enum(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match enum_type::expand(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => {
+            let mut tokens = errors.to_compile_error();
+            tokens.extend(enum_type::fallback(&input));
             tokens.into()
         }
     }

@@ -66,7 +66,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         .copied()
         .filter(|d| d.name() != dialect.name())
         .collect();
-    let (up_sql, down_sql, extra) = if args.autogenerate {
+    let (up_sql, down_sql, extra, run_in_transaction) = if args.autogenerate {
         let models = ctx.models.registry()?.schema();
         let mut conn = ctx.connect_or_empty()?;
         let version_table = ctx.config.version_table.clone();
@@ -102,14 +102,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             };
             ctx.say(&line)?;
         }
-        (plan.up_sql, plan.down_sql, plan.extra)
+        if !plan.run_in_transaction {
+            ctx.say(
+                "  (written with run_in_transaction = false: PostgreSQL cannot use an enum label \
+                 in the transaction that added it)",
+            )?;
+        }
+        (
+            plan.up_sql,
+            plan.down_sql,
+            plan.extra,
+            plan.run_in_transaction,
+        )
     } else {
         // An empty revision for hand-written SQL, with a file pair for every listed dialect.
         let extra = others
             .iter()
             .map(|d| (d.name().to_owned(), String::new(), String::new()))
             .collect();
-        (String::new(), String::new(), extra)
+        (String::new(), String::new(), extra, true)
     };
 
     let written = write_revision(
@@ -123,7 +134,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             down_sql,
             extra,
             branch_labels: args.branch_label.iter().cloned().collect(),
-            run_in_transaction: true,
+            run_in_transaction,
         },
     )?;
     ctx.say(&format!(

@@ -68,6 +68,8 @@ pub struct DialectFacts {
     pub text_index_prefix: Option<u32>,
     /// The longest identifier the database takes, and what it does with a longer one.
     pub identifier_limit: Option<IdentifierLimit>,
+    /// How an enum column is kept.
+    pub enum_style: EnumStyle,
     /// Statements an offline script starts with, outside any transaction.
     pub offline_prelude: &'static [&'static str],
     /// The statements that start and end a transaction in a script.
@@ -112,6 +114,7 @@ impl DialectFacts {
         run_is_one_transaction: false,
         keeps_foreign_key_names: true,
         identifier_limit: None,
+        enum_style: EnumStyle::TextWithCheck,
         text_index_prefix: None,
         schemas: false,
         offline_prelude: &[],
@@ -131,6 +134,18 @@ impl DialectFacts {
             (None, None) => Connector::RenderOnly,
         }
     }
+}
+
+/// How a backend keeps an enum column (`#[derive(ModelEnum)]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumStyle {
+    /// A type of its own, created once and named by each column (PostgreSQL's
+    /// `CREATE TYPE … AS ENUM`).
+    NamedType,
+    /// The labels are part of the column's type (MySQL's `ENUM('a', 'b')`).
+    InlineColumnType,
+    /// A text column with a CHECK that names the labels.
+    TextWithCheck,
 }
 
 /// A clause that may follow a column's type.
@@ -224,6 +239,8 @@ impl TypeNames {
                 return format!("{}({precision},{scale})", self.numeric)
             }
             ColumnType::Custom { sql } => return sql.to_string(),
+            // Where enums have no type of their own, their labels are stored as text.
+            ColumnType::Enum(_) => self.text,
         };
         name.to_owned()
     }

@@ -14,17 +14,21 @@ pub mod sqlite;
 mod backend;
 #[cfg(feature = "connect")]
 mod catalog;
+mod enums;
 mod facts;
 pub(crate) mod statements;
 mod text;
 
+#[cfg(test)]
+mod enum_render_tests;
 #[cfg(test)]
 mod render_tests;
 
 #[cfg(feature = "connect")]
 pub use backend::{Backend, Bind, ConnectFn, LockWait, RawVersionRow, Target};
 pub use facts::{
-    ColumnClause, ConnectTimeout, Connector, DialectFacts, IdentifierLimit, Placeholder, TypeNames,
+    ColumnClause, ConnectTimeout, Connector, DialectFacts, EnumStyle, IdentifierLimit, Placeholder,
+    TypeNames,
 };
 
 use mssql::Mssql;
@@ -114,7 +118,10 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
 
     /// How a column type is spelled in DDL.
     fn column_type(&self, column: &Column) -> String {
-        self.facts().types.spell(&column.ty)
+        match &column.ty {
+            ColumnType::Enum(ty) => enums::spell(self, ty),
+            ty => self.facts().types.spell(ty),
+        }
     }
 
     /// The statements for a plan, given the schema it starts from. Dialects that alter
@@ -187,9 +194,18 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
     fn normalize(&self, schema: &Schema) -> Schema {
         let facts = self.facts();
         let mut out = schema.clone();
+        enums::lower(self, &mut out);
         for table in &mut out.tables {
             for column in &mut table.columns {
+                // An enum's rename hints are the models' alone; the spelling drops them.
+                let hints = match &column.ty {
+                    ColumnType::Enum(ty) => Some(ty.renamed.clone()),
+                    _ => None,
+                };
                 column.ty = self.parse_type(&self.column_type(column));
+                if let (ColumnType::Enum(ty), Some(hints)) = (&mut column.ty, hints) {
+                    ty.renamed = hints;
+                }
                 if let Some(default) = &column.default {
                     let sql = self.default_sql(default);
                     column.default = Some(self.parse_default(&sql, &column.ty));

@@ -89,9 +89,14 @@ fn table<'s>(schema: &'s mut Schema, name: &str) -> &'s mut Table {
 fn up_and_down(dialect: &dyn Dialect, before: &Schema, change: &dyn Fn(&mut Schema)) -> String {
     let mut after = before.clone();
     change(&mut after);
-    let ops = diff(before, &after);
+    plan_text(dialect, before, &after)
+}
+
+/// The operations from `before` to `after`, and their up and down SQL.
+pub(super) fn plan_text(dialect: &dyn Dialect, before: &Schema, after: &Schema) -> String {
+    let ops = diff(before, after);
     let up = dialect.render(&ops, before);
-    let down = dialect.render(&reverse_plan(&ops), &after);
+    let down = dialect.render(&reverse_plan(&ops), after);
     format!(
         "-- ops\n{}\n-- up\n{};\n-- down\n{};\n",
         ops.iter()

@@ -3,7 +3,7 @@
 
 use super::Dialect;
 use crate::diff::Op;
-use crate::schema::{Check, DefaultValue, ForeignKey, Index, Table};
+use crate::schema::{Check, DefaultValue, EnumType, ForeignKey, Index, Table};
 use crate::sql::SqlWriter;
 
 /// `CREATE TABLE` with columns, key, foreign keys and checks (not the indexes).
@@ -87,6 +87,16 @@ pub(crate) fn create_index<D: Dialect + ?Sized>(d: &D, table: &str, index: &Inde
     w.finish()
 }
 
+/// `CREATE TYPE name AS ENUM ('a', 'b')`. The name is written as the models and the catalog
+/// spell it (a lower-case identifier, schema-qualified or not), so it is not quoted.
+pub(crate) fn create_enum<D: Dialect + ?Sized>(d: &D, ty: &EnumType) -> String {
+    let mut w = d.writer();
+    w.raw("CREATE TYPE ").raw(&ty.name).raw(" AS ENUM (");
+    w.strings(&ty.labels);
+    w.raw(")");
+    w.finish()
+}
+
 /// Rows holding NULL take the default before a column becomes NOT NULL.
 pub(crate) fn fill_nulls<D: Dialect + ?Sized>(
     d: &D,
@@ -118,6 +128,7 @@ fn primary_key_name(table: &str) -> String {
 /// The in-place statements for one operation.
 pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
     let one = |w: SqlWriter| vec![w.finish()];
+    let named_types = d.facts().enum_style == super::EnumStyle::NamedType;
     match op {
         Op::CreateTable { table } => crate::sql::split_schema(&table.name)
             .0
@@ -213,5 +224,16 @@ pub(crate) fn in_place<D: Dialect + ?Sized>(d: &D, op: &Op) -> Vec<String> {
             w.raw(" DROP CONSTRAINT ").ident(&check.name);
             one(w)
         }
+        // Enum types exist on their own only where the backend names them; elsewhere the
+        // labels live in the columns, which their own operations create and change.
+        Op::CreateEnum { ty } if named_types => vec![create_enum(d, ty)],
+        Op::DropEnum { ty } if named_types => {
+            let mut w = d.writer();
+            w.raw("DROP TYPE ").raw(&ty.name);
+            one(w)
+        }
+        // Changing a named type's labels needs the columns that use it: the backend's own
+        // `render` answers it with the schema at hand.
+        Op::CreateEnum { .. } | Op::DropEnum { .. } | Op::AlterEnum { .. } => Vec::new(),
     }
 }

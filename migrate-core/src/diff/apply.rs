@@ -15,6 +15,16 @@ pub fn apply(schema: &mut Schema, op: &Op) {
             let renames = BTreeMap::from([(from.as_str(), to.as_str())]);
             *schema = rename_tables(schema, &renames);
         }
+        Op::CreateEnum { ty } => {
+            schema.enums.push(ty.clone());
+            schema.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        Op::DropEnum { ty } => schema.enums.retain(|e| e.name != ty.name),
+        Op::AlterEnum { to, .. } => {
+            for ty in schema.enums.iter_mut().filter(|e| e.name == to.name) {
+                *ty = to.clone();
+            }
+        }
         _ => {
             let Some(i) = schema.tables.iter().position(|t| t.name == op.table()) else {
                 return;
@@ -64,7 +74,12 @@ pub fn apply(schema: &mut Schema, op: &Op) {
                 }
                 Op::AddCheck { check, .. } => table.checks.push(check.clone()),
                 Op::DropCheck { check, .. } => table.checks.retain(|c| c.name != check.name),
-                Op::CreateTable { .. } | Op::DropTable { .. } | Op::RenameTable { .. } => {}
+                Op::CreateTable { .. }
+                | Op::DropTable { .. }
+                | Op::RenameTable { .. }
+                | Op::CreateEnum { .. }
+                | Op::DropEnum { .. }
+                | Op::AlterEnum { .. } => {}
             }
         }
     }

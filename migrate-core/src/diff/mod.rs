@@ -4,16 +4,18 @@
 //! plan is the up plan reversed. `apply` says what a schema looks like after an operation.
 
 mod apply;
+mod enums;
 mod pair;
 
 pub use apply::apply;
+pub use enums::{columns_using, label_changes, LabelChanges};
 pub use pair::{diff, reverse_plan};
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::schema::{Check, Column, ColumnType, ForeignKey, Index, Table};
+use crate::schema::{Check, Column, ColumnType, EnumType, ForeignKey, Index, Table};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -89,6 +91,20 @@ pub enum Op {
         table: String,
         check: Check,
     },
+    /// A named enum type (where the backend names them), created before the columns that
+    /// use it.
+    CreateEnum {
+        ty: EnumType,
+    },
+    /// A named enum type no column uses any more.
+    DropEnum {
+        ty: EnumType,
+    },
+    /// A named enum type's labels change: renamed, added, removed or reordered.
+    AlterEnum {
+        from: EnumType,
+        to: EnumType,
+    },
 }
 
 impl Op {
@@ -131,12 +147,17 @@ impl Op {
             Op::DropForeignKey { table, foreign_key } => Op::AddForeignKey { table, foreign_key },
             Op::AddCheck { table, check } => Op::DropCheck { table, check },
             Op::DropCheck { table, check } => Op::AddCheck { table, check },
+            Op::CreateEnum { ty } => Op::DropEnum { ty },
+            Op::DropEnum { ty } => Op::CreateEnum { ty },
+            Op::AlterEnum { from, to } => Op::AlterEnum { from: to, to: from },
         }
     }
 
-    /// The table the operation works on (its name after the operation).
+    /// The table the operation works on (its name after the operation); for an enum type,
+    /// the type's name.
     pub fn table(&self) -> &str {
         match self {
+            Op::CreateEnum { ty } | Op::DropEnum { ty } | Op::AlterEnum { to: ty, .. } => &ty.name,
             Op::CreateTable { table } | Op::DropTable { table } => &table.name,
             Op::RenameTable { to, .. } => to,
             Op::AddColumn { table, .. }
@@ -195,16 +216,20 @@ impl Op {
             Op::DropForeignKey { .. } | Op::RenameForeignKey { .. } => 2,
             Op::DropCheck { .. } => 3,
             Op::DropIndex { .. } | Op::RenameIndex { .. } => 4,
-            Op::CreateTable { .. } => 5,
-            Op::AddColumn { .. } => 6,
-            Op::AlterColumn { .. } => 7,
+            // Before any column names the type or one of its new labels.
+            Op::CreateEnum { .. } | Op::AlterEnum { .. } => 5,
+            Op::CreateTable { .. } => 6,
+            Op::AddColumn { .. } => 7,
+            Op::AlterColumn { .. } => 8,
             // After its new columns exist and are NOT NULL, before its old ones are dropped.
-            Op::AlterPrimaryKey { .. } => 8,
-            Op::DropColumn { .. } => 9,
-            Op::DropTable { .. } => 10,
-            Op::AddIndex { .. } => 11,
-            Op::AddForeignKey { .. } => 12,
-            Op::AddCheck { .. } => 13,
+            Op::AlterPrimaryKey { .. } => 9,
+            Op::DropColumn { .. } => 10,
+            Op::DropTable { .. } => 11,
+            // Once no column uses it.
+            Op::DropEnum { .. } => 12,
+            Op::AddIndex { .. } => 13,
+            Op::AddForeignKey { .. } => 14,
+            Op::AddCheck { .. } => 15,
         }
     }
 }
@@ -232,8 +257,12 @@ impl fmt::Display for Op {
             }
             Op::AlterColumn { table, from, to } => {
                 write!(f, "alter column {table}.{}:", to.name)?;
-                if from.ty != to.ty {
-                    write!(f, " type {} -> {}", from.ty, to.ty)?;
+                match (&from.ty, &to.ty) {
+                    (ColumnType::Enum(a), ColumnType::Enum(b)) if a != b => {
+                        write!(f, " labels: {}", label_changes(a, b))?;
+                    }
+                    (a, b) if a != b => write!(f, " type {a} -> {b}")?,
+                    _ => {}
                 }
                 if from.nullable != to.nullable {
                     let word = |n: bool| if n { "null" } else { "not null" };
@@ -311,6 +340,11 @@ impl fmt::Display for Op {
             ),
             Op::AddCheck { table, check } => write!(f, "add check {} on {table}", check.name),
             Op::DropCheck { table, check } => write!(f, "drop check {} on {table}", check.name),
+            Op::CreateEnum { ty } => write!(f, "create {ty}"),
+            Op::DropEnum { ty } => write!(f, "drop enum {}", ty.name),
+            Op::AlterEnum { from, to } => {
+                write!(f, "alter enum {}: {}", to.name, label_changes(from, to))
+            }
         }
     }
 }
@@ -328,6 +362,8 @@ fn narrows(from: &ColumnType, to: &ColumnType) -> bool {
         _ => None,
     };
     match (from, to) {
+        (T::Enum(a), T::Enum(b)) => !label_changes(a, b).removed.is_empty(),
+        (T::Enum(_), T::Text) => false,
         (T::Varchar { max_length: a }, T::Varchar { max_length: b }) => b < a,
         (T::Varchar { .. }, T::Text) => false,
         (T::Real, T::Double) => false,

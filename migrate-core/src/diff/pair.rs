@@ -46,6 +46,7 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Op> {
             Some(before) => diff_table(before, after, &mut ops),
         }
     }
+    ops.extend(super::enums::diff_enums(from, to));
 
     ops.sort_by_key(Op::phase);
     ops

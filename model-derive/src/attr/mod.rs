@@ -65,6 +65,10 @@ impl<T> Attr<T> {
         self.0.as_ref()
     }
 
+    pub fn into_inner(self) -> Option<Key<T>> {
+        self.0
+    }
+
     pub fn is_some(&self) -> bool {
         self.0.is_some()
     }
@@ -193,6 +197,19 @@ impl FkAction {
     }
 }
 
+/// `#[model(...)]` on an enum deriving `ModelEnum`.
+#[derive(Debug, Default)]
+pub struct EnumAttrs {
+    pub name: Attr<LitStr>,
+}
+
+/// `#[model(...)]` on one of its variants.
+#[derive(Debug, Default)]
+pub struct VariantAttrs {
+    pub rename: Attr<LitStr>,
+    pub renamed_from: Attr<LitStr>,
+}
+
 /// Reads one key's value into the attributes; the key is passed for messages.
 type KeyParser<A> = fn(&mut A, &mut Ctxt, &ParseNestedMeta, &'static str) -> syn::Result<()>;
 
@@ -280,6 +297,21 @@ const FIELD_KEYS: &[(&str, KeyParser<FieldAttrs>)] = &[
     }),
 ];
 
+/// Every enum key with its parser.
+const ENUM_KEYS: &[(&str, KeyParser<EnumAttrs>)] = &[("name", |a, _, m, k| {
+    a.name.set(m, k, non_empty_string(m, k)?)
+})];
+
+/// Every variant key with its parser.
+const VARIANT_KEYS: &[(&str, KeyParser<VariantAttrs>)] = &[
+    ("rename", |a, _, m, k| {
+        a.rename.set(m, k, non_empty_string(m, k)?)
+    }),
+    ("renamed_from", |a, _, m, k| {
+        a.renamed_from.set(m, k, non_empty_string(m, k)?)
+    }),
+];
+
 /// The names in a key table, for lookups and messages.
 fn names<A>(table: &[(&'static str, KeyParser<A>)]) -> Vec<&'static str> {
     table.iter().map(|(name, _)| *name).collect()
@@ -332,6 +364,20 @@ pub fn parse_field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     parse_attrs(cx, attrs, &mut parsed, FIELD_KEYS, place, |a, key, span| {
         a.keys.push((key, span));
     });
+    parsed
+}
+
+pub fn parse_enum(cx: &mut Ctxt, attrs: &[Attribute]) -> EnumAttrs {
+    let mut parsed = EnumAttrs::default();
+    let place = "in #[model(...)] on an enum";
+    parse_attrs(cx, attrs, &mut parsed, ENUM_KEYS, place, |_, _, _| {});
+    parsed
+}
+
+pub fn parse_variant(cx: &mut Ctxt, attrs: &[Attribute]) -> VariantAttrs {
+    let mut parsed = VariantAttrs::default();
+    let place = "in #[model(...)] on a variant";
+    parse_attrs(cx, attrs, &mut parsed, VARIANT_KEYS, place, |_, _, _| {});
     parsed
 }
 

@@ -76,7 +76,7 @@ fn every_render_snapshot_parses() {
         }
         parsed += 1;
     }
-    assert_eq!(parsed, 15, "every render case has a SQL Server snapshot");
+    assert_eq!(parsed, 19, "every render case has a SQL Server snapshot");
 }
 
 #[test]

@@ -16,7 +16,9 @@ mod lock;
 mod normalize;
 mod render;
 
-use super::{ColumnClause, ConnectTimeout, Dialect, DialectFacts, IdentifierLimit, TypeNames};
+use super::{
+    ColumnClause, ConnectTimeout, Dialect, DialectFacts, EnumStyle, IdentifierLimit, TypeNames,
+};
 use crate::diff::Op;
 use crate::schema::{Column, Schema};
 use crate::sql::{IdentQuote, Quoting};
@@ -73,6 +75,7 @@ static FACTS: DialectFacts = DialectFacts {
     cargo_feature: Some("mysql"),
     #[cfg(feature = "mysql")]
     connect: Some(connection::connect),
+    enum_style: EnumStyle::InlineColumnType,
     ..DialectFacts::STANDARD
 };
 

@@ -9,7 +9,7 @@ use crate::dialect::text::{
 };
 use crate::dialect::Dialect;
 use crate::dialect::Normalize;
-use crate::schema::{ColumnType, DefaultValue, FkAction, Table};
+use crate::schema::{ColumnType, DefaultValue, EnumType, FkAction, Table};
 
 /// The default as written in a column definition. TEXT, BLOB and JSON columns only take an
 /// expression default (in parentheses) on MySQL; DATETIME(6) needs CURRENT_TIMESTAMP at the
@@ -59,8 +59,33 @@ fn canonical_expression(text: &str) -> String {
     }
 }
 
+/// `enum('a','b')` as the catalog prints it: the labels, case kept; `None` for other types.
+fn enum_labels(sql: &str) -> Option<Vec<String>> {
+    let text = sql.trim();
+    let head = text.get(..5)?;
+    if !head.eq_ignore_ascii_case("enum(") {
+        return None;
+    }
+    let mut rest = text[5..].trim_start();
+    let mut labels = Vec::new();
+    loop {
+        let (label, after) = quoted_literal(rest, true)?;
+        labels.push(label);
+        let after = after.trim_start();
+        if let Some(next) = after.strip_prefix(',') {
+            rest = next.trim_start();
+        } else {
+            return after.strip_prefix(')')?.trim().is_empty().then_some(labels);
+        }
+    }
+}
+
 impl Normalize for Mysql {
     fn parse_type(&self, sql: &str) -> ColumnType {
+        if let Some(labels) = enum_labels(sql) {
+            // The labels are the type; MySQL has no name for it.
+            return ColumnType::Enum(EnumType::new(String::new(), labels));
+        }
         let text = sql
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -163,6 +188,23 @@ impl Normalize for Mysql {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_columns_read_back_with_their_labels() {
+        let labels = |sql: &str| match Mysql.parse_type(sql) {
+            ColumnType::Enum(ty) => {
+                Some(ty.labels.iter().map(|l| l.to_string()).collect::<Vec<_>>())
+            }
+            _ => None,
+        };
+        assert_eq!(
+            labels("enum('Happy','so-so','it''s')").unwrap(),
+            ["Happy", "so-so", "it's"]
+        );
+        assert_eq!(labels("ENUM('a', 'b')").unwrap(), ["a", "b"]);
+        assert_eq!(labels("enum('a'"), None);
+        assert_eq!(labels("varchar(5)"), None);
+    }
 
     #[test]
     fn catalog_spellings_read_back_as_neutral_types() {

@@ -5,8 +5,9 @@
 use super::Mysql;
 use crate::dialect::statements::{create_table, fill_nulls, in_place};
 use crate::dialect::Dialect;
+use crate::diff::label_changes;
 use crate::diff::{apply, Op};
-use crate::schema::{Column, ColumnType, ForeignKey, Index, Schema, Table};
+use crate::schema::{Column, ColumnType, EnumType, ForeignKey, Index, Schema, Table};
 
 pub(super) fn render(dialect: &Mysql, ops: &[Op], before: &Schema) -> Vec<String> {
     // The schema as each operation finds it: dropping a foreign key depends on which
@@ -186,7 +187,7 @@ pub(super) fn alter_column(
     from: &Column,
     to: &Column,
 ) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out = rename_labels(dialect, table, from, to);
     if from.nullable && !to.nullable {
         if let Some(default) = &to.default {
             // Rows holding NULL take the default, as the SQLite rebuild does.
@@ -197,5 +198,43 @@ pub(super) fn alter_column(
     w.raw(" MODIFY COLUMN ")
         .raw(&dialect.column_definition(table, to, false));
     out.push(w.finish());
+    out
+}
+
+/// Renamed enum labels keep their rows: the column first takes the old and the new labels,
+/// the rows move to the new ones, then the final type drops the old.
+fn rename_labels(dialect: &Mysql, table: &str, from: &Column, to: &Column) -> Vec<String> {
+    let (ColumnType::Enum(old), ColumnType::Enum(new)) = (&from.ty, &to.ty) else {
+        return Vec::new();
+    };
+    let renamed = label_changes(old, new).renamed;
+    if renamed.is_empty() {
+        return Vec::new();
+    }
+    let mut both: Vec<String> = old.labels.iter().map(|l| l.to_string()).collect();
+    both.extend(renamed.iter().map(|(_, to)| to.clone()));
+    let wide = Column {
+        ty: ColumnType::Enum(EnumType::new(String::new(), both)),
+        default: None,
+        ..from.clone()
+    };
+    let mut w = dialect.alter_table(table);
+    w.raw(" MODIFY COLUMN ")
+        .raw(&dialect.column_definition(table, &wide, false));
+    let mut out = vec![w.finish()];
+    for (old_label, new_label) in &renamed {
+        let mut w = dialect.writer();
+        w.raw("UPDATE ")
+            .ident(table)
+            .raw(" SET ")
+            .ident(&to.name)
+            .raw(" = ")
+            .string(new_label)
+            .raw(" WHERE ")
+            .ident(&to.name)
+            .raw(" = ")
+            .string(old_label);
+        out.push(w.finish());
+    }
     out
 }

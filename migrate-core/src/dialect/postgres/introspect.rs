@@ -16,7 +16,7 @@ use crate::dialect::catalog::{
 };
 use crate::dialect::{Dialect, Normalize};
 use crate::error::{Error, Result};
-use crate::schema::{Check, Column, Schema};
+use crate::schema::{Check, Column, EnumType, Schema};
 
 /// Which schemas are read, and how their tables are named: the current schema's bare, the
 /// ones the models name (`#[model(schema = "…")]`) as `schema.table`.
@@ -52,15 +52,20 @@ impl Scope {
 
     /// The user tables of the schemas read, without this tool's version table ($1) and
     /// diesel's. Partitions are left out: their parent is the table the models describe.
-    fn user_tables(&self) -> String {
-        let schemas = if self.listed.is_empty() {
-            "n.nspname = current_schema()".to_owned()
+    /// Namespace `ns` is one of the schemas read.
+    fn schemas(&self, ns: &str) -> String {
+        if self.listed.is_empty() {
+            format!("{ns}.nspname = current_schema()")
         } else {
             format!(
-                "(n.nspname = current_schema() OR n.nspname IN ({}))",
+                "({ns}.nspname = current_schema() OR {ns}.nspname IN ({}))",
                 self.listed
             )
-        };
+        }
+    }
+
+    fn user_tables(&self) -> String {
+        let schemas = self.schemas("n");
         format!(
             "{schemas} AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
              AND {} <> $1 AND c.relname <> '__diesel_schema_migrations'",
@@ -127,6 +132,15 @@ struct IndexRow {
 }
 
 #[derive(QueryableByName)]
+struct EnumLabelRow {
+    /// As `format_type` spells it, the same as the columns that use it.
+    #[diesel(sql_type = Text)]
+    type_name: String,
+    #[diesel(sql_type = Text)]
+    label: String,
+}
+
+#[derive(QueryableByName)]
 struct CheckRow {
     #[diesel(sql_type = Text)]
     table_name: String,
@@ -164,6 +178,7 @@ struct CatalogRows {
     indexes: Vec<IndexRow>,
     foreign_keys: Vec<ForeignKeyRow>,
     checks: Vec<CheckRow>,
+    enum_labels: Vec<EnumLabelRow>,
 }
 
 /// One query per kind of object for the whole schema.
@@ -271,6 +286,21 @@ fn read_catalog(
         version_table,
         "check constraints",
     )?;
+
+    // Every enum type of the schemas read, used or not: one the models no longer name and
+    // no column uses is dropped. `$1 IS NOT NULL` only gives the shared bind a use.
+    let schemas = scope.schemas("n");
+    let enum_labels: Vec<EnumLabelRow> = load(
+        conn,
+        &format!(
+            "SELECT format_type(t.oid, NULL) AS type_name, e.enumlabel::text AS label \
+             FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+             JOIN pg_namespace n ON n.oid = t.typnamespace \
+             WHERE {schemas} AND $1 IS NOT NULL ORDER BY 1, e.enumsortorder"
+        ),
+        version_table,
+        "enum types",
+    )?;
     Ok(CatalogRows {
         tables,
         columns,
@@ -278,6 +308,7 @@ fn read_catalog(
         indexes,
         foreign_keys,
         checks,
+        enum_labels,
     })
 }
 
@@ -361,7 +392,16 @@ fn assemble(rows: CatalogRows) -> Result<Schema> {
         }
     }
 
-    Ok(Schema::new(by_name.into_values().collect()))
+    let mut schema = Schema::new(by_name.into_values().collect());
+    for row in rows.enum_labels {
+        match schema.enums.last_mut() {
+            Some(ty) if ty.name == row.type_name => ty.labels.to_mut().push(row.label.into()),
+            _ => schema
+                .enums
+                .push(EnumType::new(row.type_name, vec![row.label])),
+        }
+    }
+    Ok(schema)
 }
 
 /// The expression inside `CHECK (…)` as `pg_get_constraintdef()` prints it, without the

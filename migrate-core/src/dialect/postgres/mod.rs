@@ -5,6 +5,7 @@
 //! live connection and come with the feature.
 
 mod connection;
+mod enums;
 mod introspect;
 mod lock;
 
@@ -16,8 +17,12 @@ mod timeouts;
 #[cfg(feature = "postgres")]
 pub use lock::LOCK_KEY;
 
-use super::{ConnectTimeout, Dialect, DialectFacts, IdentifierLimit, Placeholder, TypeNames};
-use crate::schema::Column;
+use super::{
+    ConnectTimeout, Dialect, DialectFacts, EnumStyle, IdentifierLimit, Placeholder, TypeNames,
+};
+use crate::dialect::statements::in_place;
+use crate::diff::{apply, Op};
+use crate::schema::{Column, Schema};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Postgres;
@@ -47,6 +52,7 @@ static FACTS: DialectFacts = DialectFacts {
     cargo_feature: Some("postgres"),
     #[cfg(feature = "postgres")]
     connect: Some(connection::connect),
+    enum_style: EnumStyle::NamedType,
     ..DialectFacts::STANDARD
 };
 
@@ -66,5 +72,22 @@ impl Dialect for Postgres {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
         render::alter_column(self, table, from, to)
+    }
+
+    /// In place, as the trait's default, except for enum label changes, which need the
+    /// columns that use the type at that point of the plan.
+    fn render(&self, ops: &[Op], before: &Schema) -> Vec<String> {
+        let mut state = before.clone();
+        let mut out = Vec::new();
+        for op in ops {
+            match op {
+                Op::AlterEnum { from, to } => {
+                    out.extend(enums::alter_enum(self, from, to, &state));
+                }
+                other => out.extend(in_place(self, other)),
+            }
+            apply(&mut state, op);
+        }
+        out
     }
 }

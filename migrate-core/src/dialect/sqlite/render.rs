@@ -34,7 +34,10 @@ fn needs_rebuild(op: &Op, state: &Schema) -> bool {
         | Op::AddIndex { .. }
         | Op::DropIndex { .. }
         | Op::RenameIndex { .. }
-        | Op::RenameForeignKey { .. } => false,
+        | Op::RenameForeignKey { .. }
+        | Op::CreateEnum { .. }
+        | Op::DropEnum { .. }
+        | Op::AlterEnum { .. } => false,
     }
 }
 

@@ -1,0 +1,8 @@
+use migrate_core::ModelEnum;
+
+#[derive(ModelEnum)]
+struct Mood {
+    label: String,
+}
+
+fn main() {}
