@@ -41,7 +41,8 @@ fn workspace() -> tempfile::TempDir {
             &root.join(name).join("Cargo.toml"),
             &format!(
                 "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [dependencies]\nmigrate-core = {{ path = {:?} }}\n",
+                 [dependencies]\nmigrate-core = {{ path = {:?} }}\n\
+                 diesel = {{ version = \"2.3\", default-features = false, features = [\"sqlite\"] }}\n",
                 core.display().to_string()
             ),
         );

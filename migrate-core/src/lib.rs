@@ -9,11 +9,13 @@ pub mod autogen;
 #[cfg(feature = "connect")]
 pub mod db;
 pub mod dialect;
+pub mod diesel_schema;
 #[cfg(feature = "connect")]
 pub mod diesel_table;
 pub mod diff;
 pub mod error;
 pub mod filter;
+pub mod inspect;
 pub mod naming;
 #[cfg(feature = "connect")]
 pub mod offline;
@@ -40,6 +42,8 @@ pub use types::ModelEnum;
 /// Used by the code `#[derive(Model)]` generates. Not a public API.
 #[doc(hidden)]
 pub mod __private {
+    #[cfg(feature = "diesel-schema")]
+    pub use crate::diesel_schema::sql_types;
     pub use crate::registry::{
         CheckDef, ColumnDef, DefaultDef, ForeignKeyDef, IndexDef, Model, ModelDef, Registration,
         SourceLocation,
@@ -47,6 +51,8 @@ pub mod __private {
     pub use crate::schema::{ColumnType, EnumType, FkAction, LabelRename};
     pub use crate::types::{custom, DecimalColumn, ModelEnum, SqlMapped, StringColumn};
     pub use core::option::Option::{None, Some};
+    #[cfg(feature = "diesel-schema")]
+    pub use diesel;
     pub use inventory;
     pub use std::borrow::Cow;
 }

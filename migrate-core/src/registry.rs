@@ -27,6 +27,12 @@ pub trait Model {
     const PRIMARY_KEY: &'static [&'static str];
     /// The model's full definition.
     fn definition() -> &'static ModelDef;
+    /// Its diesel table (`authors::table`), which other models join through; `()` without
+    /// the diesel schema.
+    #[doc(hidden)]
+    type DieselTable;
+    #[doc(hidden)]
+    const DIESEL_TABLE: Self::DieselTable;
 }
 
 /// Where a model was defined.

@@ -20,6 +20,7 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream, syn::Error> {
     let container = ast::Container::from_ast(&mut cx, input);
     if let Some(container) = &container {
         check::check(&mut cx, container);
+        crate::diesel_schema::check(&mut cx, container);
     }
     cx.check()?;
     container.map(|c| model(&c)).ok_or_else(|| {
@@ -45,7 +46,24 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
         .as_ref()
         .map_or_else(|| ast::default_table_name(ident), |key| key.value.value());
     let location = location(ident);
+    // The diesel schema as far as the struct can be read, so that models joining this one
+    // show no follow-on errors.
+    let container = ast::Container::from_ast(&mut Ctxt::new(), input);
+    let diesel_schema = container
+        .as_ref()
+        .map(crate::diesel_schema::expand)
+        .unwrap_or_default();
+    let diesel_items = container.as_ref().map_or_else(
+        || {
+            quote! {
+                type DieselTable = ();
+                const DIESEL_TABLE: () = ();
+            }
+        },
+        crate::diesel_schema::model_items,
+    );
     quote! {
+        #diesel_schema
         const _: () = {
             static DEFINITION: #private::ModelDef = #private::ModelDef {
                 struct_name: #struct_name,
@@ -67,6 +85,7 @@ pub fn fallback(input: &DeriveInput) -> TokenStream {
                 fn definition() -> &'static #private::ModelDef {
                     &DEFINITION
                 }
+                #diesel_items
             }
         };
     }
@@ -107,7 +126,10 @@ fn model(container: &Container) -> TokenStream {
     let schema = optional_str(container.attrs.schema.as_ref().map(|key| key.value.value()));
     let location = location(ident);
     let assertions = container.columns().map(type_assertions);
+    let diesel_schema = crate::diesel_schema::expand(container);
+    let diesel_items = crate::diesel_schema::model_items(container);
     quote! {
+        #diesel_schema
         const _: () = {
             static DEFINITION: #private::ModelDef = #private::ModelDef {
                 struct_name: #struct_name,
@@ -130,6 +152,7 @@ fn model(container: &Container) -> TokenStream {
                 fn definition() -> &'static #private::ModelDef {
                     &DEFINITION
                 }
+                #diesel_items
             }
             #private::inventory::submit! {
                 #private::Registration(&DEFINITION)

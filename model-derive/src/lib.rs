@@ -8,6 +8,7 @@ mod ast;
 mod attr;
 mod check;
 mod ctxt;
+mod diesel_schema;
 mod enum_type;
 mod expand;
 

@@ -19,7 +19,7 @@ use integration_tests::Project;
 mod models {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "organizations_with_a_name_long_enough_to_hit_every_limit_xxx")]
     pub struct Organization {
         pub id: i64,

@@ -18,7 +18,7 @@ use migrate_core::{Model, Registry};
 mod v1 {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "users")]
     pub struct User {
         pub id: i64,

@@ -15,13 +15,13 @@ use integration_tests::Project;
 mod v1 {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "customers")]
     pub struct Customer {
         pub id: i64,
     }
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "invoices", schema = "billing")]
     pub struct Invoice {
         pub id: i64,
@@ -44,13 +44,13 @@ mod v1 {
 mod v2 {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "customers")]
     pub struct Customer {
         pub id: i64,
     }
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "invoices", schema = "billing")]
     pub struct Invoice {
         pub id: i64,

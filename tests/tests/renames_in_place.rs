@@ -16,7 +16,7 @@ use integration_tests::Project;
 mod v1 {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "authors")]
     pub struct Author {
         pub id: i64,
@@ -36,7 +36,7 @@ mod v1 {
 mod v2 {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "authors")]
     pub struct Author {
         pub id: i64,

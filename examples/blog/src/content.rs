@@ -1,8 +1,23 @@
+use diesel::prelude::*;
 use migrate_core::Model;
 
 use crate::people::Author;
 
-#[derive(Debug, Model)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Model,
+    Queryable,
+    Selectable,
+    Identifiable,
+    Insertable,
+    AsChangeset,
+    Associations,
+)]
+#[diesel(table_name = posts, belongs_to(Author))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 #[model(index(columns(author_id, published_at)))]
 #[model(check(name = "ck_posts_title", expr = "length(title) > 0"))]
 pub struct Post {
@@ -19,7 +34,21 @@ pub struct Post {
     pub view_count: i32,
 }
 
-#[derive(Debug, Model)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Model,
+    Queryable,
+    Selectable,
+    Identifiable,
+    Insertable,
+    AsChangeset,
+    Associations,
+)]
+#[diesel(table_name = comments, belongs_to(Post))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 pub struct Comment {
     pub id: i64,
     #[model(references(Post), on_delete = "cascade")]
@@ -31,7 +60,12 @@ pub struct Comment {
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Model)]
+#[derive(
+    Debug, Clone, PartialEq, Model, Queryable, Selectable, Identifiable, Insertable, AsChangeset,
+)]
+#[diesel(table_name = tags)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 pub struct Tag {
     pub id: i64,
     #[model(unique, max_length = 40)]
@@ -39,7 +73,13 @@ pub struct Tag {
 }
 
 /// Which tags a post carries.
-#[derive(Debug, Model)]
+#[derive(
+    Debug, Clone, PartialEq, Model, Queryable, Selectable, Identifiable, Insertable, Associations,
+)]
+#[diesel(table_name = post_tags, primary_key(post_id, tag_id))]
+#[diesel(belongs_to(Post), belongs_to(Tag))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 #[model(table = "post_tags")]
 pub struct PostTag {
     #[model(primary_key, references(Post), on_delete = "cascade")]

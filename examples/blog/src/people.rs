@@ -1,7 +1,13 @@
+use diesel::prelude::*;
 use migrate_core::Model;
 
 /// A company or group that authors belong to.
-#[derive(Debug, Model)]
+#[derive(
+    Debug, Clone, PartialEq, Model, Queryable, Selectable, Identifiable, Insertable, AsChangeset,
+)]
+#[diesel(table_name = organizations)]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 #[model(unique(name = "uq_organizations_slug", columns(slug)))]
 pub struct Organization {
     pub id: i64,
@@ -13,7 +19,21 @@ pub struct Organization {
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Model)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Model,
+    Queryable,
+    Selectable,
+    Identifiable,
+    Insertable,
+    AsChangeset,
+    Associations,
+)]
+#[diesel(table_name = authors, belongs_to(Organization))]
+#[diesel(check_for_backend(diesel::sqlite::Sqlite))]
+#[cfg_attr(feature = "postgres", diesel(check_for_backend(diesel::pg::Pg)))]
 #[model(index(columns(organization_id, display_name)))]
 pub struct Author {
     pub id: i64,

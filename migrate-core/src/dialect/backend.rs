@@ -75,7 +75,8 @@ impl LockWait<'_> {
 }
 
 /// The lock holders a catalog query described, one text per session, joined; `unseen` when
-/// it found none, the error when it failed.
+/// it found none, the error when it failed. Only the server backends name lock holders.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 pub(crate) fn holders_text(found: diesel::QueryResult<Vec<String>>, unseen: &str) -> String {
     match found {
         Ok(rows) if !rows.is_empty() => rows.join("; "),

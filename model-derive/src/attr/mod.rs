@@ -19,7 +19,8 @@ use crate::ctxt::Ctxt;
 use keys::{known_key, recover};
 use list::{parse_check, parse_index};
 use value::{
-    action_value, default_value, flag, non_empty_string, reference_value, string_value, u32_value,
+    action_value, bool_value, default_value, flag, non_empty_string, reference_value, string_value,
+    u32_value,
 };
 
 /// A value together with the span of the key that set it, which is where errors about the
@@ -87,6 +88,8 @@ pub struct ContainerAttrs {
     pub checks: Vec<CheckAttr>,
     pub renamed_from: Attr<LitStr>,
     pub comment: Attr<LitStr>,
+    /// `diesel_schema = false`: no diesel `table!` for this model.
+    pub diesel_schema: Attr<bool>,
     pub doc: Option<String>,
 }
 
@@ -132,6 +135,8 @@ pub struct FieldAttrs {
     pub renamed_from: Attr<LitStr>,
     pub skip: Attr<()>,
     pub comment: Attr<LitStr>,
+    /// The column's diesel SQL type, where the field's Rust type does not say it.
+    pub diesel_type: Attr<LitStr>,
     pub doc: Option<String>,
     /// Every known key as written, in order; `skip` must be alone and says which others
     /// it found.
@@ -239,6 +244,9 @@ const STRUCT_KEYS: &[(&str, KeyParser<ContainerAttrs>)] = &[
     ("comment", |a, _, m, k| {
         a.comment.set(m, k, string_value(m, k)?)
     }),
+    ("diesel_schema", |a, _, m, k| {
+        a.diesel_schema.set(m, k, bool_value(m, k)?)
+    }),
 ];
 
 /// Every field key with its parser.
@@ -294,6 +302,9 @@ const FIELD_KEYS: &[(&str, KeyParser<FieldAttrs>)] = &[
     ("skip", |a, _, m, k| a.skip.set(m, k, flag(m, k)?)),
     ("comment", |a, _, m, k| {
         a.comment.set(m, k, string_value(m, k)?)
+    }),
+    ("diesel_type", |a, _, m, k| {
+        a.diesel_type.set(m, k, non_empty_string(m, k)?)
     }),
 ];
 

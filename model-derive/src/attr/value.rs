@@ -56,6 +56,17 @@ pub(super) fn non_empty(text: LitStr, key: &str) -> syn::Result<LitStr> {
 }
 
 /// A string that must not be empty.
+pub(super) fn bool_value(meta: &ParseNestedMeta, key: &str) -> syn::Result<bool> {
+    let example = format!("{key} = false");
+    match literal_value(meta, key, &example)? {
+        Lit::Bool(flag) => Ok(flag.value),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes true or false: write {example}"),
+        )),
+    }
+}
+
 pub(super) fn non_empty_string(meta: &ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
     non_empty(string_value(meta, key)?, key)
 }
