@@ -5,7 +5,7 @@
 
 use migrate_cli::{run_with, Models};
 
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 16] = [
     "init",
     "models",
     "revision",
@@ -20,6 +20,7 @@ const COMMANDS: [&str; 15] = [
     "stamp",
     "resolve",
     "check",
+    "inspect",
     "completions",
 ];
 

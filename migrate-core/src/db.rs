@@ -309,7 +309,13 @@ impl Connection {
             .collect();
         schemas.sort();
         schemas.dedup();
-        self.backend.introspect(version_table, &schemas)
+        self.introspect_in(version_table, &schemas)
+    }
+
+    /// The live schema of the current schema and, on PostgreSQL, of `schemas` too (tables
+    /// there are named `schema.table`), without the version table.
+    pub fn introspect_in(&mut self, version_table: &str, schemas: &[String]) -> Result<Schema> {
+        self.backend.introspect(version_table, schemas)
     }
 
     /// How many rows of `table` hold one of `values` in `column`. The values are literals

@@ -11,6 +11,7 @@ mod downgrade;
 mod heads;
 mod history;
 mod init;
+mod inspect;
 mod merge;
 mod models;
 mod resolve;
@@ -74,6 +75,9 @@ pub enum Command {
     /// database is repaired: `--applied` or `--rolled-back`. Touches only that revision's row.
     Resolve(resolve::ResolveArgs),
 
+    /// Write `#[derive(Model)]` source for the tables of an existing database (reads only).
+    Inspect(inspect::InspectArgs),
+
     /// Exit 0 when the models, the database and the applied files agree; exit 3 with a list of
     /// the differences when they do not.
     Check,
@@ -130,6 +134,7 @@ impl Command {
             Command::Stamp(args) => stamp::run(ctx, args),
             Command::Resolve(args) => resolve::run(ctx, args),
             Command::Check => check::run(ctx),
+            Command::Inspect(args) => inspect::run(ctx, args),
             Command::Completions(args) => completions::run(ctx, args),
         }
     }

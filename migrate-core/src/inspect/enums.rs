@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::schema::{Column, ColumnType, EnumType, Schema, Table};
+use crate::schema::{Column, ColumnType, EnumType, Table};
 use crate::sql::split_schema;
 
 use super::names::{self, literal};
@@ -33,9 +33,9 @@ fn key(table: &Table, column: &Column, ty: &EnumType) -> EnumKey {
 }
 
 impl EnumNames {
-    pub fn new(schema: &Schema, taken: &mut BTreeSet<String>) -> EnumNames {
+    pub fn new(tables: &[Table], taken: &mut BTreeSet<String>) -> EnumNames {
         let mut by_key = BTreeMap::new();
-        for table in &schema.tables {
+        for table in tables {
             for column in &table.columns {
                 let ColumnType::Enum(ty) = &column.ty else {
                     continue;

@@ -12,6 +12,7 @@ mod names;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::dialect::DialectFacts;
 use crate::naming;
 use crate::schema::{ColumnType, FkAction, Schema, Table};
 use crate::sql::split_schema;
@@ -28,8 +29,9 @@ pub struct Inspected {
     pub notes: Vec<String>,
 }
 
-/// The models for every table of `schema` (already filtered), in its dependency order.
-pub fn models_source(schema: &Schema) -> Inspected {
+/// The models for every table of `schema` (already filtered, as `facts`' backend reported
+/// it), in its dependency order.
+pub fn models_source(schema: &Schema, facts: &DialectFacts) -> Inspected {
     let mut notes = Vec::new();
     let mut taken = BTreeSet::new();
     let structs: BTreeMap<&str, (String, bool)> = schema
@@ -45,7 +47,12 @@ pub fn models_source(schema: &Schema) -> Inspected {
             )
         })
         .collect();
-    let enums = EnumNames::new(schema, &mut taken);
+    let tables: Vec<Table> = schema
+        .tables
+        .iter()
+        .map(|t| as_models_see_it(t, schema, facts))
+        .collect();
+    let enums = EnumNames::new(&tables, &mut taken);
 
     let mut source = String::new();
     source.push_str(
@@ -59,11 +66,31 @@ pub fn models_source(schema: &Schema) -> Inspected {
         "use migrate_core::Model;\n"
     });
     enums.write(&mut source);
-    for table in &schema.tables {
+    for table in &tables {
         source.push('\n');
         write_struct(&mut source, &mut notes, table, &structs, schema, &enums);
     }
     Inspected { source, notes }
+}
+
+/// The table with its columns typed as a model would type them: a column of a named enum
+/// type (which a catalog reports by name) as that enum, and a numbered `INTEGER` key as the
+/// 64-bit key it is where the backend says so (SQLite's rowid; the model's `i64` key is
+/// written `INTEGER PRIMARY KEY` there).
+fn as_models_see_it(table: &Table, schema: &Schema, facts: &DialectFacts) -> Table {
+    let mut table = table.clone();
+    for column in &mut table.columns {
+        if let ColumnType::Custom { sql } = &column.ty {
+            if let Some(ty) = schema.enums.iter().find(|e| e.name == *sql) {
+                column.ty = ColumnType::Enum(ty.clone());
+            }
+        }
+        if facts.numbered_key_is_64_bit && column.auto_increment && column.ty == ColumnType::Integer
+        {
+            column.ty = ColumnType::BigInt;
+        }
+    }
+    table
 }
 
 /// The field for each column: its Rust name and whether it needs `column = "…"`.

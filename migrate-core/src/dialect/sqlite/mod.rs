@@ -32,6 +32,7 @@ static FACTS: DialectFacts = DialectFacts {
     },
     auto_increment: " AUTOINCREMENT",
     auto_increment_needs_inline_key: true,
+    numbered_key_is_64_bit: true,
     column_clauses: &[
         ColumnClause::PrimaryKey,
         ColumnClause::AutoIncrement,
