@@ -27,12 +27,7 @@ pub fn build_and_run(
     let dir = workspace.target_dir.join(SHIM_NAME);
     write_if_changed(&dir.join("Cargo.toml"), &manifest(workspace, crates))?;
     write_if_changed(&dir.join("src").join("main.rs"), &main_rs(crates))?;
-    // Starting from the workspace's lock file keeps every dependency at the version the
-    // workspace already built, so the shim reuses those artifacts.
-    let workspace_lock = workspace.root.join("Cargo.lock");
-    if let Ok(lock) = std::fs::read_to_string(&workspace_lock) {
-        write_if_changed(&dir.join("Cargo.lock"), &lock)?;
-    }
+    seed_lock(&workspace.root.join("Cargo.lock"), &dir)?;
 
     if !quiet {
         let names: Vec<&str> = crates.iter().map(|m| m.package.as_str()).collect();
@@ -54,9 +49,11 @@ pub fn build_and_run(
     if quiet {
         build.arg("--quiet");
     }
-    let status = build
-        .status()
-        .map_err(|e| CliError::Refused(format!("cannot run cargo to build the models: {e}")))?;
+    // Its messages go through a pipe (see `run_cargo`); keep their colors for a terminal.
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        build.arg("--color").arg("always");
+    }
+    let status = run_cargo(&mut build, err)?;
     if !status.success() {
         writeln!(
             err,
@@ -75,6 +72,46 @@ pub fn build_and_run(
         .status()
         .map_err(|e| CliError::Refused(format!("cannot run {}: {e}", binary.display())))?;
     Ok(status.code().unwrap_or(exit::ERROR))
+}
+
+/// Starting from the workspace's lock file keeps every dependency at the version the
+/// workspace already built, so the shim reuses those artifacts. It is copied only when it
+/// changed since the last copy (kept beside it): cargo then adds the shim's own entries
+/// once, and later runs find a lock with nothing to resolve, so they touch no registry.
+fn seed_lock(workspace_lock: &Path, dir: &Path) -> Result<(), CliError> {
+    let Ok(lock) = std::fs::read_to_string(workspace_lock) else {
+        return Ok(());
+    };
+    let copied = dir.join("Cargo.lock.workspace");
+    let shim_lock = dir.join("Cargo.lock");
+    if shim_lock.exists() && std::fs::read_to_string(&copied).is_ok_and(|old| old == lock) {
+        return Ok(());
+    }
+    write_if_changed(&shim_lock, &lock)?;
+    write_if_changed(&copied, &lock)
+}
+
+/// Runs the build with cargo's messages passed on, except the `Finished` line an up-to-date
+/// build prints and nothing else: the fast path stays silent, a build shows what it compiles.
+fn run_cargo(
+    build: &mut Command,
+    err: &mut dyn Write,
+) -> Result<std::process::ExitStatus, CliError> {
+    let cannot =
+        |e: std::io::Error| CliError::Refused(format!("cannot run cargo to build the models: {e}"));
+    let mut child = build
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(cannot)?;
+    if let Some(stderr) = child.stderr.take() {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)) {
+            let line = line.map_err(cannot)?;
+            if !line.trim_start().starts_with("Finished ") {
+                writeln!(err, "{line}")?;
+            }
+        }
+    }
+    child.wait().map_err(cannot)
 }
 
 fn manifest(workspace: &Workspace, crates: &[&Member]) -> String {

@@ -5,7 +5,7 @@
 
 use migrate_cli::{run_with, Models};
 
-const COMMANDS: [&str; 16] = [
+const COMMANDS: [&str; 17] = [
     "init",
     "models",
     "revision",
@@ -22,6 +22,7 @@ const COMMANDS: [&str; 16] = [
     "check",
     "inspect",
     "completions",
+    "man",
 ];
 
 fn help(args: &[&str]) -> String {

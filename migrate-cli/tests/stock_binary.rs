@@ -125,6 +125,38 @@ fn the_stock_binary_links_every_model_crate_and_sees_new_models() {
         "{stderr}"
     );
 
+    // The workspace has its own Cargo.lock, as every application has. Once the shim is
+    // built, a model command prints nothing from cargo and needs no registry (cargo is told
+    // it is offline), and the shim's lock is left as it is.
+    assert!(ws.path().join("Cargo.lock").exists());
+    let shim_lock = target_dir().join("migrate-shim").join("Cargo.lock");
+    let written = std::fs::metadata(&shim_lock).unwrap().modified().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_migrate-cli"))
+        .args(["models", "--format", "json"])
+        .current_dir(ws.path())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(tables(&out), ["invoices", "users"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for cargo_says in [
+        "Compiling",
+        "Finished",
+        "Locking",
+        "Updating",
+        "Downloading",
+        "Adding",
+    ] {
+        assert!(!stderr.contains(cargo_says), "nothing from cargo: {stderr}");
+    }
+    assert_eq!(
+        std::fs::metadata(&shim_lock).unwrap().modified().unwrap(),
+        written,
+        "the shim's lock is not rewritten"
+    );
+
     // A new model in one crate is there on the next run; only that crate and the shim rebuild.
     let invoices = ws.path().join("billing/src/invoices.rs");
     let mut text = std::fs::read_to_string(&invoices).unwrap();

@@ -1,26 +1,40 @@
 //! `branches`: the revisions with more than one child.
 
-use super::Ctx;
+use serde_json::json;
+
+use super::{json, Ctx};
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
-pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
+pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     let graph = ctx.graph()?;
-    let mut found = 0;
-    for revision in graph.revisions() {
-        let children = graph.children_of(&revision.id);
-        if children.len() > 1 {
-            found += 1;
-            let ids: Vec<&str> = children.iter().map(|c| c.id.as_str()).collect();
-            let line = format!(
-                "{} {} (branches into {})",
-                ctx.out.style.strong(&revision.id),
-                revision.message,
-                ids.join(", ")
-            );
-            ctx.print(&line)?;
-        }
+    let points: Vec<_> = graph
+        .revisions()
+        .map(|revision| (revision, graph.children_of(&revision.id)))
+        .filter(|(_, children)| children.len() > 1)
+        .collect();
+    if format == Format::Json {
+        let points: Vec<_> = points
+            .iter()
+            .map(|(revision, children)| {
+                let ids: Vec<&str> = children.iter().map(|c| c.id.as_str()).collect();
+                json::with(json::revision(revision), json!({ "children": ids }))
+            })
+            .collect();
+        ctx.print(&json!({ "branch_points": points }).to_string())?;
+        return Ok(exit::SUCCESS);
     }
-    if found == 0 {
+    for (revision, children) in &points {
+        let ids: Vec<&str> = children.iter().map(|c| c.id.as_str()).collect();
+        let line = format!(
+            "{} {} (branches into {})",
+            ctx.out.style.strong(&revision.id),
+            revision.message,
+            ids.join(", ")
+        );
+        ctx.print(&line)?;
+    }
+    if points.is_empty() {
         ctx.say("No branch points: every revision has at most one child.")?;
     }
     Ok(exit::SUCCESS)

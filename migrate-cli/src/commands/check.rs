@@ -2,11 +2,12 @@
 
 use migrate_core::autogen;
 
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
 use super::Ctx;
 
-pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
+pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     let registry = match ctx.models.registry() {
         Ok(registry) => registry,
         Err(e @ migrate_core::Error::EmptyRegistry) => match ctx.unregistered_models(None)? {
@@ -61,6 +62,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>) -> Result<i32, CliError> {
     let comparison = &drift.comparison;
     for op in &comparison.ops {
         problems.push(format!("models differ from the database: {op}"));
+    }
+    if format == Format::Json {
+        let pending: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
+        let edited: Vec<&str> = drift.edited.iter().map(|r| r.id.as_str()).collect();
+        let operations: Vec<String> = comparison.ops.iter().map(ToString::to_string).collect();
+        let value = serde_json::json!({
+            "ok": problems.is_empty(),
+            "problems": problems,
+            "pending": pending,
+            "edited": edited,
+            "unfinished": drift.unfinished,
+            "operations": operations,
+        });
+        ctx.print(&value.to_string())?;
+        return Ok(if problems.is_empty() {
+            exit::SUCCESS
+        } else {
+            exit::DIFFERENCES
+        });
     }
 
     if problems.is_empty() {

@@ -5,10 +5,12 @@ use clap::Args;
 use migrate_core::revision::Revision;
 use migrate_core::runner::{self, Readiness};
 
+use serde_json::json;
+
 use crate::args::Format;
 use crate::error::{exit, CliError};
 
-use super::Ctx;
+use super::{json, Ctx};
 
 #[derive(Debug, Args)]
 pub struct CurrentArgs {
@@ -19,8 +21,8 @@ pub struct CurrentArgs {
     #[arg(long)]
     check_heads: bool,
 
-    /// Output format (with --check-heads).
-    #[arg(long, value_enum, default_value_t = Format::Text, requires = "check_heads")]
+    /// Output format: `json` prints one JSON document on stdout (fields in docs/commands.md).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
 
@@ -34,15 +36,34 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
     let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
     let applied = runner::applied_ids(&rows);
     let current = graph.current(&applied);
+    let heads: Vec<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
+    let dialect = conn.dialect().name();
+    if args.format == Format::Json {
+        let listed: Vec<_> = current
+            .iter()
+            .map(|r| json::with(json::revision(r), json!({ "head": heads.contains(&r.id) })))
+            .collect();
+        let unfinished: Vec<String> = rows
+            .iter()
+            .filter(|r| r.state.is_unfinished())
+            .map(|r| runner::describe_unfinished_with_hint(&graph, r, dialect))
+            .collect();
+        let unknown: Vec<&str> = rows
+            .iter()
+            .filter(|r| graph.get(&r.revision).is_none())
+            .map(|r| r.revision.as_str())
+            .collect();
+        let value = json!({ "current": listed, "unfinished": unfinished, "unknown": unknown });
+        ctx.print(&value.to_string())?;
+        return Ok(exit::SUCCESS);
+    }
     if current.is_empty() {
         ctx.print("base (no revision applied)")?;
     }
-    let heads: Vec<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
     for revision in current {
         let line = describe(ctx, revision, heads.contains(&revision.id));
         ctx.print(&line)?;
     }
-    let dialect = conn.dialect().name();
     for row in rows.iter().filter(|r| r.state.is_unfinished()) {
         let text = runner::describe_unfinished_with_hint(&graph, row, dialect);
         let line = format!("{} {text}", ctx.out.style.error("unfinished:"));
@@ -101,7 +122,7 @@ fn check_heads(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     match format {
         Format::Text => ctx.print(&summary)?,
         Format::Json => {
-            let value = serde_json::json!({ "readiness": readiness, "status": status });
+            let value = json!({ "readiness": readiness, "status": status });
             ctx.print(&value.to_string())?;
         }
     }

@@ -5,9 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use clap::Args;
 use migrate_core::runner;
 
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
-use super::Ctx;
+use super::{json, Ctx};
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
@@ -21,6 +22,10 @@ pub struct HistoryArgs {
     /// part-way (with the statement and error).
     #[arg(short, long)]
     indicate_current: bool,
+
+    /// Output format: `json` prints one JSON document on stdout (fields in docs/commands.md).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError> {
@@ -68,6 +73,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError
         Some(range) => graph.history_range(range, applied_for_range.as_ref())?,
         None => graph.revisions().collect(),
     };
+    if args.format == Format::Json {
+        let listed: Vec<_> = revisions
+            .iter()
+            .rev()
+            .map(|revision| {
+                json::with(
+                    json::revision(revision),
+                    serde_json::json!({
+                        "head": heads.contains(&revision.id),
+                        "current": current.contains(&revision.id),
+                        "mergepoint": revision.is_merge(),
+                        "unfinished": unfinished.get(&revision.id),
+                    }),
+                )
+            })
+            .collect();
+        ctx.print(&serde_json::json!({ "revisions": listed }).to_string())?;
+        return Ok(exit::SUCCESS);
+    }
     for revision in revisions.iter().rev() {
         let parents = if revision.parents.is_empty() {
             "<base>".to_owned()

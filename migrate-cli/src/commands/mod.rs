@@ -12,6 +12,8 @@ mod heads;
 mod history;
 mod init;
 mod inspect;
+mod json;
+mod man;
 mod merge;
 mod models;
 mod resolve;
@@ -53,7 +55,7 @@ pub enum Command {
     Merge(merge::MergeArgs),
 
     /// Show the branch points: revisions with more than one child.
-    Branches,
+    Branches(json::FormatArgs),
 
     /// Show the revisions the database is at; with --check-heads, a readiness probe.
     Current(current::CurrentArgs),
@@ -62,7 +64,7 @@ pub enum Command {
     History(history::HistoryArgs),
 
     /// Show the head revisions.
-    Heads,
+    Heads(json::FormatArgs),
 
     /// Show one revision: its metadata and SQL.
     Show(show::ShowArgs),
@@ -80,11 +82,15 @@ pub enum Command {
 
     /// Exit 0 when the models, the database and the applied files agree; exit 3 with a list of
     /// the differences when they do not.
-    Check,
+    Check(json::FormatArgs),
 
     /// Print the completion script for a shell, e.g. `migrate completions bash >
     /// ~/.local/share/bash-completion/completions/migrate`.
     Completions(completions::CompletionsArgs),
+
+    /// Print the manual page (roff) of the program or of one command, e.g. `migrate man >
+    /// ~/.local/share/man/man1/migrate.1`.
+    Man(man::ManArgs),
 }
 
 impl Command {
@@ -92,7 +98,7 @@ impl Command {
     /// binary that links them).
     pub fn needs_models(&self) -> bool {
         match self {
-            Command::Models(_) | Command::Check => true,
+            Command::Models(_) | Command::Check(_) => true,
             Command::Revision(args) => args.autogenerate,
             _ => false,
         }
@@ -103,7 +109,7 @@ impl Command {
     /// stock binary runs them before it builds the binary that links the models.
     pub(crate) fn precheck(&self, config: &Config) -> Result<(), CliError> {
         let needs_history = match self {
-            Command::Check => true,
+            Command::Check(_) => true,
             Command::Revision(args) => args.autogenerate,
             _ => false,
         };
@@ -126,16 +132,17 @@ impl Command {
             Command::Upgrade(args) => upgrade::run(ctx, args),
             Command::Downgrade(args) => downgrade::run(ctx, args),
             Command::Merge(args) => merge::run(ctx, args),
-            Command::Branches => branches::run(ctx),
+            Command::Branches(args) => branches::run(ctx, args.format),
             Command::Current(args) => current::run(ctx, args),
             Command::History(args) => history::run(ctx, args),
-            Command::Heads => heads::run(ctx),
+            Command::Heads(args) => heads::run(ctx, args.format),
             Command::Show(args) => show::run(ctx, args),
             Command::Stamp(args) => stamp::run(ctx, args),
             Command::Resolve(args) => resolve::run(ctx, args),
-            Command::Check => check::run(ctx),
+            Command::Check(args) => check::run(ctx, args.format),
             Command::Inspect(args) => inspect::run(ctx, args),
             Command::Completions(args) => completions::run(ctx, args),
+            Command::Man(args) => man::run(ctx, args),
         }
     }
 }

@@ -34,6 +34,11 @@ pub struct RevisionArgs {
     /// application; `exclude_tables` in migrate.toml leaves those out for good.
     #[arg(long, requires = "autogenerate")]
     allow_table_drops: bool,
+
+    /// With --autogenerate: print the changes and the SQL the revision would hold, and write
+    /// nothing.
+    #[arg(long, requires = "autogenerate")]
+    dry_run: bool,
 }
 
 impl RevisionArgs {
@@ -101,12 +106,30 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
                 None => format!("  + {op}"),
             };
             ctx.say(&line)?;
+            for detail in op.details() {
+                ctx.say(&format!("      {detail}"))?;
+            }
         }
         if !plan.run_in_transaction {
             ctx.say(
                 "  (written with run_in_transaction = false: PostgreSQL cannot use an enum label \
                  in the transaction that added it)",
             )?;
+        }
+        if args.dry_run {
+            ctx.print(&format!("-- up.sql ({})\n{}", dialect.name(), plan.up_sql))?;
+            ctx.print(&format!(
+                "-- down.sql ({})\n{}",
+                dialect.name(),
+                plan.down_sql
+            ))?;
+            for (other, up, down) in &plan.extra {
+                ctx.print(&format!(
+                    "-- up.{other}.sql\n{up}\n-- down.{other}.sql\n{down}"
+                ))?;
+            }
+            ctx.say("Dry run: nothing written.")?;
+            return Ok(exit::SUCCESS);
         }
         (
             plan.up_sql,

@@ -6,6 +6,7 @@
 mod apply;
 mod enums;
 mod pair;
+mod summary;
 
 pub use apply::apply;
 pub use enums::{columns_using, label_changes, LabelChanges};
