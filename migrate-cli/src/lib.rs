@@ -69,7 +69,11 @@ where
 /// The stock binary: commands that need models run in a binary built on the fly that links
 /// every model crate of the Cargo workspace; the others run here.
 pub fn stock_main() -> ! {
-    let args: Vec<OsString> = std::env::args_os().collect();
+    stock_main_with(std::env::args_os().collect())
+}
+
+/// [`stock_main`] on a given command line (program name first), for `cargo migrate`.
+pub fn stock_main_with(args: Vec<OsString>) -> ! {
     let stderr = std::io::stderr();
     let code = match Cli::try_parse_from(&args) {
         Ok(cli) if cli.command.needs_models() => {
@@ -197,6 +201,7 @@ where
             models,
             history,
             out: output::Output::new(&cli.global, style, &mut *out, &mut *err),
+            interactive: terminal && std::io::IsTerminal::is_terminal(&std::io::stdin()),
         };
         cli.command.run(&mut ctx)
     });

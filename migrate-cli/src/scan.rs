@@ -136,6 +136,11 @@ impl MemberScan {
 pub fn scan_member(member: &Member) -> MemberScan {
     let mut files = Vec::new();
     collect_rs_files(&member.src_dir, &mut files);
+    // The package's binaries (`src/main.rs`, `src/bin/`) are not part of its library: no
+    // other binary can link a model defined there.
+    let bin_dir = member.src_dir.join("bin");
+    let main_rs = member.src_dir.join("main.rs");
+    files.retain(|f| !f.starts_with(&bin_dir) && *f != main_rs);
     files.sort();
     let mut scan = MemberScan::default();
     for file in files {
@@ -242,5 +247,26 @@ mod tests {
             .map(|f| (f.struct_name.as_str(), f.line))
             .collect();
         assert_eq!(names, [("A", 3), ("B", 6)]);
+    }
+
+    #[test]
+    fn the_package_binaries_are_not_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        let model = |name: &str| format!("#[derive(Model)]\npub struct {name} {{ id: i64 }}\n");
+        std::fs::create_dir_all(src.join("bin")).unwrap();
+        std::fs::write(src.join("lib.rs"), model("InLib")).unwrap();
+        std::fs::write(src.join("main.rs"), model("InMain")).unwrap();
+        std::fs::write(src.join("bin").join("tool.rs"), model("InBin")).unwrap();
+        let member = Member {
+            package: "models".into(),
+            lib_name: "models".into(),
+            dir: dir.path().to_owned(),
+            src_dir: src,
+            uses_core: true,
+        };
+        let scan = scan_member(&member);
+        let names: Vec<&str> = scan.models.iter().map(|m| m.struct_name.as_str()).collect();
+        assert_eq!(names, ["InLib"]);
     }
 }

@@ -3,6 +3,9 @@
 //! end only presents what it returns.
 
 mod enums;
+mod renames;
+
+pub use renames::{rename_candidates, with_renames, RenameCandidate};
 
 use std::collections::BTreeSet;
 
@@ -38,6 +41,19 @@ pub struct AutogenOptions<'a> {
     /// Whether the revision may drop tables no model defines. Off by default: such a table
     /// is as likely another application's, or made by hand, as a model that was removed.
     pub allow_table_drops: bool,
+    /// Whether a dropped and an added column that may be one rename stop the plan, so the
+    /// caller can ask ([`Planned::Renames`]) before the data checks judge a drop and an add.
+    pub question_renames: bool,
+}
+
+/// What planning found.
+#[derive(Debug, Clone)]
+pub enum Planned {
+    /// The models match the database.
+    Unchanged,
+    /// Columns that may have been renamed, to settle first (see [`with_renames`]).
+    Renames(Vec<RenameCandidate>),
+    Revision(Box<RevisionPlan>),
 }
 
 /// Plans the revision that brings the database to the models, building on `parents`.
@@ -51,7 +67,7 @@ pub fn plan_revision(
     models: &Schema,
     parents: &[String],
     options: &AutogenOptions<'_>,
-) -> Result<Option<RevisionPlan>> {
+) -> Result<Planned> {
     let version_table = options.version_table;
     let other_dialects = options.other_dialects;
     let models = &options.filter.apply(models.clone());
@@ -108,7 +124,13 @@ pub fn plan_revision(
         .apply(conn.introspect_for(version_table, models)?);
     let comparison = compare(models, &live, dialect);
     if comparison.is_empty() {
-        return Ok(None);
+        return Ok(Planned::Unchanged);
+    }
+    if options.question_renames {
+        let candidates = rename_candidates(&comparison.ops);
+        if !candidates.is_empty() {
+            return Ok(Planned::Renames(candidates));
+        }
     }
     let mut dropped: Vec<&str> = comparison
         .ops
@@ -180,13 +202,13 @@ pub fn plan_revision(
         })
         .collect();
     let run_in_transaction = enums::fits_one_transaction(&comparison.ops, &dialects);
-    Ok(Some(RevisionPlan {
+    Ok(Planned::Revision(Box::new(RevisionPlan {
         comparison,
         up_sql,
         down_sql,
         extra,
         run_in_transaction,
-    }))
+    })))
 }
 
 /// The operations with what they create or change taken from the models as declared.

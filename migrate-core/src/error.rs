@@ -93,7 +93,8 @@ pub enum Error {
     #[error(
         "{url} is a {backend} database, but this build was compiled without {backend} support\n  \
          hint: enable the `{feature}` feature (e.g. `migrate-core = {{ features = [\"{feature}\"] }}`, \
-         or `cargo install migrate-cli --features {feature}`)"
+         or, for the stock binary, `cargo install --path migrate-cli --features {feature}` from \
+         the repository)"
     )]
     BackendDisabled {
         url: String,

@@ -279,7 +279,17 @@ fn enums(project: &Project, url: &str) {
     }
 
     // The column goes, and with it the type.
-    let out = run(4, &["revision", "--autogenerate", "-m", "no mood"]).expect_code(0);
+    let out = run(
+        4,
+        &[
+            "revision",
+            "--autogenerate",
+            "--allow-destructive",
+            "-m",
+            "no mood",
+        ],
+    )
+    .expect_code(0);
     if postgres {
         assert!(out.stdout.contains("drop enum mood"), "{}", out.stdout);
     }

@@ -66,7 +66,18 @@ fn renames(project: &Project, url: &str) {
         )
         .unwrap();
 
-    let out = run(&second, &["revision", "--autogenerate", "-m", "articles"]).expect_code(0);
+    // The dropped `draft_note` is meant to go.
+    let out = run(
+        &second,
+        &[
+            "revision",
+            "--autogenerate",
+            "--allow-destructive",
+            "-m",
+            "articles",
+        ],
+    )
+    .expect_code(0);
     assert!(
         out.stdout.contains("rename table posts to articles"),
         "{}",

@@ -161,9 +161,21 @@ pub(crate) struct Ctx<'a> {
     pub models: &'a Models,
     pub history: History,
     pub out: Output<'a>,
+    /// Whether a person answers on a terminal (stdin and the output are terminals), so a
+    /// command may ask before writing what loses data.
+    pub interactive: bool,
 }
 
 impl Ctx<'_> {
+    /// Asks a yes/no question on the terminal (stderr), default no. Only when
+    /// [`Ctx::interactive`]; a closed stdin answers no.
+    pub fn ask(&mut self, question: &str) -> Result<bool, CliError> {
+        self.out.prompt(&format!("{question} [y/N] "))?;
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+    }
+
     pub fn say(&mut self, line: &str) -> Result<(), CliError> {
         self.out.say(line)
     }
