@@ -219,6 +219,21 @@ pub struct Column {
     pub comment: Option<String>,
 }
 
+impl Column {
+    /// A column with no default, key numbering, rename hint or comment.
+    pub fn new(name: impl Into<String>, ty: ColumnType, nullable: bool) -> Column {
+        Column {
+            name: name.into(),
+            ty,
+            nullable,
+            default: None,
+            auto_increment: false,
+            renamed_from: None,
+            comment: None,
+        }
+    }
+}
+
 /// An index. Unique constraints are kept as unique indexes: every supported backend enforces
 /// them the same way, and a named unique index can be added and dropped without rebuilding
 /// a SQLite table (see docs/decisions.md).

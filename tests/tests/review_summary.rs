@@ -25,6 +25,24 @@ pub struct Player {
     pub rating: i32,
 }
 
+/// `Player` with its rating narrowed. A table's description only: never built.
+#[allow(dead_code)]
+mod narrowed {
+    use migrate_core::Model;
+
+    #[derive(Debug, Model)]
+    #[model(check(name = "ck_players_rating", expr = "rating >= 0"))]
+    pub struct Player {
+        pub id: i64,
+        #[model(references(super::Team), on_delete = "cascade")]
+        pub team_id: i64,
+        #[model(index, max_length = 40)]
+        pub nick: String,
+        #[model(default = 1000)]
+        pub rating: i16,
+    }
+}
+
 fn models() -> Vec<&'static ModelDef> {
     vec![
         <Team as Model>::definition(),
@@ -74,4 +92,45 @@ fn the_summary_lists_what_a_reviewer_needs_and_dry_run_writes_nothing() {
         written.stdout
     );
     assert_eq!(project.revisions().len(), 1);
+}
+
+#[test]
+fn the_lint_says_what_loses_data_and_what_locks() {
+    let project = Project::new();
+    std::fs::create_dir_all(project.migrations()).unwrap();
+    project
+        .run(&models(), &["revision", "--autogenerate", "-m", "players"])
+        .expect_code(0);
+    project.run(&models(), &["upgrade"]).expect_code(0);
+    let narrowed = vec![
+        <Team as Model>::definition(),
+        <narrowed::Player as Model>::definition(),
+    ];
+    let out = project
+        .run(
+            &narrowed,
+            &["revision", "--autogenerate", "--dry-run", "-m", "narrow"],
+        )
+        .expect_code(0);
+    assert!(out.stdout.contains("Lint (SQLite):"), "{}", out.stdout);
+    let error = out
+        .stdout
+        .find("  error: alter column players.rating")
+        .expect(&out.stdout);
+    let warning = out
+        .stdout
+        .find("  warning: alter column players.rating")
+        .expect(&out.stdout);
+    assert!(error < warning, "errors first:\n{}", out.stdout);
+    assert!(out.stdout.contains("rebuilds the table"), "{}", out.stdout);
+
+    // `check` lists the same findings with the difference.
+    let check = project.run(&narrowed, &["check"]).expect_code(3);
+    assert!(
+        check
+            .stdout
+            .contains("  lint error: alter column players.rating"),
+        "{}",
+        check.stdout
+    );
 }

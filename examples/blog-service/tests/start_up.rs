@@ -21,15 +21,31 @@ fn lone_binary() -> (tempfile::TempDir, PathBuf) {
     (dir, binary)
 }
 
+/// Runs `start`, again while it fails with "Text file busy": another test thread that
+/// forks while this test's copy of the binary is still open for writing hands the child that
+/// descriptor until it execs, and running the copy meanwhile fails; it clears within moments.
+fn when_not_busy<T>(mut start: impl FnMut() -> std::io::Result<T>) -> T {
+    for _ in 0..50 {
+        match start() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.unwrap(),
+        }
+    }
+    start().unwrap()
+}
+
 fn run(binary: &Path, url: &str, args: &[&str]) -> Output {
-    Command::new(binary)
-        .args(args)
-        .current_dir(binary.parent().unwrap())
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "info")
-        .env_remove("MIGRATE_EMBED_MANIFEST_DIR")
-        .output()
-        .unwrap()
+    when_not_busy(|| {
+        Command::new(binary)
+            .args(args)
+            .current_dir(binary.parent().unwrap())
+            .env("DATABASE_URL", url)
+            .env("RUST_LOG", "info")
+            .env_remove("MIGRATE_EMBED_MANIFEST_DIR")
+            .output()
+    })
 }
 
 fn text(output: &Output) -> String {
@@ -63,15 +79,16 @@ fn eight_at_once(url: &str) {
     let (_dir, binary) = lone_binary();
     let children: Vec<_> = (0..COPIES)
         .map(|_| {
-            Command::new(&binary)
-                .arg("--exit-when-ready")
-                .current_dir(binary.parent().unwrap())
-                .env("DATABASE_URL", url)
-                .env("RUST_LOG", "info")
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
+            when_not_busy(|| {
+                Command::new(&binary)
+                    .arg("--exit-when-ready")
+                    .current_dir(binary.parent().unwrap())
+                    .env("DATABASE_URL", url)
+                    .env("RUST_LOG", "info")
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+            })
         })
         .collect();
     let outputs: Vec<Output> = children

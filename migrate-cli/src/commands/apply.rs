@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use migrate_core::runner::{self, Direction, Event};
 
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
 use super::Ctx;
@@ -38,7 +39,13 @@ pub(super) fn offline(
     Ok(exit::SUCCESS)
 }
 
-pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Result<i32, CliError> {
+pub(super) fn run(
+    ctx: &mut Ctx<'_>,
+    target: &str,
+    direction: Direction,
+    format: Format,
+) -> Result<i32, CliError> {
+    let json = format == Format::Json;
     let graph = ctx.graph()?;
     let mut conn = match direction {
         Direction::Up => {
@@ -69,11 +76,17 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let out = &mut ctx.out;
+    // With JSON the run's lines are gathered for the one document printed at the end.
+    let mut finished: Vec<serde_json::Value> = Vec::new();
+    let mut adopted: Vec<String> = Vec::new();
     // A failed write to the output must not end the run half-way; the run's result decides.
     let mut on_event = |event: Event<'_>| match event {
         Event::WaitingForLock { holder, waited } => bar.suspend(|| {
             let _ = out.warn(&super::lock_wait_line(holder, waited));
         }),
+        Event::Adopted { revisions } if json => {
+            adopted.extend(revisions.iter().map(|r| r.id.clone()));
+        }
         Event::Adopted { revisions } => bar.suspend(|| {
             let _ = out.say(&format!(
                 "{} {} revision(s) that `diesel migration run` applied, recorded from {}: {}",
@@ -103,6 +116,14 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
             duration_ms,
         } => {
             bar.inc(1);
+            if json {
+                finished.push(serde_json::json!({
+                    "id": revision.id,
+                    "message": revision.message,
+                    "duration_ms": duration_ms,
+                }));
+                return;
+            }
             let arrow = match direction {
                 Direction::Up => "upgraded",
                 Direction::Down => "downgraded",
@@ -125,6 +146,18 @@ pub(super) fn run(ctx: &mut Ctx<'_>, target: &str, direction: Direction) -> Resu
     };
     bar.finish_and_clear();
     let done = result?;
+    if json {
+        let value = serde_json::json!({
+            "direction": match direction {
+                Direction::Up => "up",
+                Direction::Down => "down",
+            },
+            "revisions": finished,
+            "adopted": adopted,
+        });
+        ctx.print(&value.to_string())?;
+        return Ok(exit::SUCCESS);
+    }
     if done.is_empty() {
         ctx.say("Nothing to do: the database is already at the target.")?;
     } else {

@@ -63,6 +63,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     for op in &comparison.ops {
         problems.push(format!("models differ from the database: {op}"));
     }
+    let lint = migrate_core::diff::lint(&comparison.ops, conn.dialect().facts());
     if format == Format::Json {
         let pending: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
         let edited: Vec<&str> = drift.edited.iter().map(|r| r.id.as_str()).collect();
@@ -74,6 +75,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
             "edited": edited,
             "unfinished": drift.unfinished,
             "operations": operations,
+            "lint": lint,
         });
         ctx.print(&value.to_string())?;
         return Ok(if problems.is_empty() {
@@ -93,6 +95,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     ctx.print(&format!("{} difference(s) found:", problems.len()))?;
     for problem in &problems {
         ctx.print(&format!("  - {problem}"))?;
+    }
+    for finding in &lint {
+        ctx.print(&format!(
+            "  lint {}: {}: {}",
+            finding.severity, finding.operation, finding.message
+        ))?;
     }
     if !comparison.is_empty() {
         ctx.print(

@@ -6,6 +6,7 @@ use migrate_core::diff::Op;
 use migrate_core::revision::{write_revision, Graph, NewRevision};
 
 use super::Ctx;
+use crate::args::Format;
 use crate::error::{exit, CliError};
 
 #[derive(Debug, Args)]
@@ -46,6 +47,11 @@ pub struct RevisionArgs {
     /// without asking. Without a terminal to ask on, such a revision needs this flag.
     #[arg(long, requires = "autogenerate")]
     allow_destructive: bool,
+
+    /// Output format: `json` prints one JSON document on stdout at the end (fields in
+    /// docs/commands.md) instead of the summary; questions and warnings stay on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "dry_run")]
+    format: Format,
 }
 
 impl RevisionArgs {
@@ -60,6 +66,11 @@ impl RevisionArgs {
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliError> {
+    let json = args.format == Format::Json;
+    if json {
+        // The summary lines are the text output; the document at the end replaces them.
+        ctx.out.quiet = true;
+    }
     let graph = ctx.graph()?;
     let parents = match &args.head {
         Some(spec) => graph
@@ -78,10 +89,25 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         .copied()
         .filter(|d| d.name() != dialect.name())
         .collect();
+    let mut operations: Vec<String> = Vec::new();
+    let mut lint = Vec::new();
     let (up_sql, down_sql, extra, run_in_transaction) = if args.autogenerate {
         let Some(plan) = autogenerate(ctx, args, &graph, &parents, &others)? else {
+            if json {
+                let value = serde_json::json!({
+                    "written": false, "id": null, "folder": null, "operations": [], "lint": [],
+                });
+                ctx.print(&value.to_string())?;
+            }
             return Ok(exit::SUCCESS);
         };
+        operations = plan
+            .comparison
+            .ops
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        lint = migrate_core::diff::lint(&plan.comparison.ops, dialect.facts());
         (
             plan.up_sql,
             plan.down_sql,
@@ -116,6 +142,16 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         ctx.out.style.strong(&written.id),
         written.dir.display()
     ))?;
+    if json {
+        let value = serde_json::json!({
+            "written": true,
+            "id": written.id,
+            "folder": written.dir.display().to_string(),
+            "operations": operations,
+            "lint": lint,
+        });
+        ctx.print(&value.to_string())?;
+    }
     if !args.autogenerate {
         ctx.warn(&format!(
             "its up.sql and down.sql are empty: write the revision's SQL in {} before upgrading \
@@ -168,7 +204,8 @@ fn autogenerate(
             return Ok(None);
         }
     };
-    summarize(ctx, &plan)?;
+    let facts = ctx.url()?.dialect().facts();
+    summarize(ctx, &plan, facts)?;
     if args.dry_run {
         let dialect = ctx.url()?.dialect();
         ctx.print(&format!("-- up.sql ({})\n{}", dialect.name(), plan.up_sql))?;
@@ -255,7 +292,11 @@ fn confirm_renames(
 }
 
 /// The changes, one line each with what a reviewer needs below it.
-fn summarize(ctx: &mut Ctx<'_>, plan: &RevisionPlan) -> Result<(), CliError> {
+fn summarize(
+    ctx: &mut Ctx<'_>,
+    plan: &RevisionPlan,
+    facts: &migrate_core::dialect::DialectFacts,
+) -> Result<(), CliError> {
     ctx.say(&format!(
         "Detected {} change(s):",
         plan.comparison.ops.len()
@@ -273,6 +314,21 @@ fn summarize(ctx: &mut Ctx<'_>, plan: &RevisionPlan) -> Result<(), CliError> {
         ctx.say(&line)?;
         for detail in op.details() {
             ctx.say(&format!("      {detail}"))?;
+        }
+    }
+    let findings = migrate_core::diff::lint(&plan.comparison.ops, facts);
+    if !findings.is_empty() {
+        ctx.say(&format!("Lint ({}):", facts.label))?;
+        for finding in &findings {
+            let style = ctx.out.style;
+            let severity = match finding.severity {
+                migrate_core::diff::Severity::Error => style.error("error"),
+                migrate_core::diff::Severity::Warning => style.warning("warning"),
+            };
+            ctx.say(&format!(
+                "  {severity}: {}: {}",
+                finding.operation, finding.message
+            ))?;
         }
     }
     if !plan.run_in_transaction {

@@ -4,6 +4,7 @@ use clap::Args;
 use migrate_core::runner::Direction;
 
 use super::{apply, Ctx};
+use crate::args::Format;
 use crate::error::CliError;
 
 #[derive(Debug, Args)]
@@ -17,11 +18,16 @@ pub struct UpgradeArgs {
     /// comes from the database URL).
     #[arg(long)]
     sql: bool,
+
+    /// Output format: `json` prints one JSON document on stdout when the run ends (fields in
+    /// docs/commands.md); progress and warnings stay on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Text, conflicts_with = "sql")]
+    format: Format,
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &UpgradeArgs) -> Result<i32, CliError> {
     if args.sql {
         return apply::offline(ctx, &args.target, Direction::Up);
     }
-    apply::run(ctx, &args.target, Direction::Up)
+    apply::run(ctx, &args.target, Direction::Up, args.format)
 }

@@ -71,6 +71,12 @@ pub struct DialectFacts {
     pub text_index_prefix: Option<u32>,
     /// The longest identifier the database takes, and what it does with a longer one.
     pub identifier_limit: Option<IdentifierLimit>,
+    /// What the database does to a live table while a plain `CREATE INDEX` builds, when it
+    /// blocks the application (PostgreSQL blocks writes); for the lint of a plan.
+    pub index_build_locks: Option<&'static str>,
+    /// What changing a column's type or NULL does to a live table, when it is more than a
+    /// catalog change (a rewrite under a lock, a rebuild); for the lint of a plan.
+    pub alter_column_rewrites: Option<&'static str>,
     /// How an enum column is kept.
     pub enum_style: EnumStyle,
     /// Statements an offline script starts with, outside any transaction.
@@ -118,6 +124,8 @@ impl DialectFacts {
         run_is_one_transaction: false,
         keeps_foreign_key_names: true,
         identifier_limit: None,
+        index_build_locks: None,
+        alter_column_rewrites: None,
         enum_style: EnumStyle::TextWithCheck,
         text_index_prefix: None,
         schemas: false,

@@ -9,15 +9,7 @@ use crate::schema::{
 };
 
 fn column(name: &str, ty: ColumnType, nullable: bool) -> Column {
-    Column {
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        auto_increment: false,
-        renamed_from: None,
-        comment: None,
-    }
+    Column::new(name, ty, nullable)
 }
 
 fn id() -> Column {

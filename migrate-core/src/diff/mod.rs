@@ -5,11 +5,13 @@
 
 mod apply;
 mod enums;
+mod lint;
 mod pair;
 mod summary;
 
 pub use apply::apply;
 pub use enums::{columns_using, label_changes, LabelChanges};
+pub use lint::{lint, Finding, Severity};
 pub use pair::{diff, reverse_plan};
 
 use std::fmt;

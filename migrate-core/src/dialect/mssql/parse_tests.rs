@@ -91,15 +91,7 @@ fn a_broken_statement_is_caught() {
 /// authors and notes; a column added; a column renamed; an index and a foreign key added.
 fn four_steps() -> Vec<crate::schema::Schema> {
     use crate::schema::{Column, ColumnType, FkAction, ForeignKey, Index, Schema, Table};
-    let column = |name: &str, ty, nullable| Column {
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        auto_increment: false,
-        renamed_from: None,
-        comment: None,
-    };
+    let column = |name: &str, ty, nullable| Column::new(name, ty, nullable);
     let id = Column {
         auto_increment: true,
         ..column("id", ColumnType::BigInt, false)

@@ -76,6 +76,9 @@ static FACTS: DialectFacts = DialectFacts {
     #[cfg(feature = "mysql")]
     connect: Some(connection::connect),
     enum_style: EnumStyle::InlineColumnType,
+    alter_column_rewrites: Some(
+        "copies the table for a type or NULL change (writes may wait while it copies)",
+    ),
     ..DialectFacts::STANDARD
 };
 

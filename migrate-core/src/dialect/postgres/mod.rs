@@ -53,6 +53,8 @@ static FACTS: DialectFacts = DialectFacts {
     #[cfg(feature = "postgres")]
     connect: Some(connection::connect),
     enum_style: EnumStyle::NamedType,
+    index_build_locks: Some("blocks writes to the table until the index is built (CREATE INDEX CONCURRENTLY, by hand in a revision without a transaction, does not)"),
+    alter_column_rewrites: Some("rewrites (a type change) or scans (NOT NULL) the table under an exclusive lock: reads and writes wait"),
     ..DialectFacts::STANDARD
 };
 

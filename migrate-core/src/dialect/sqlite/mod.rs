@@ -44,6 +44,7 @@ static FACTS: DialectFacts = DialectFacts {
     // Table rebuilds drop tables; with foreign keys on that would fire ON DELETE actions.
     offline_prelude: &["PRAGMA foreign_keys = OFF"],
     now_text_sql: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+    alter_column_rewrites: Some("rebuilds the table: a copy of every row, under the write lock"),
     ..DialectFacts::STANDARD
 };
 
