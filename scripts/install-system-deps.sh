@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs the C client libraries that diesel's PostgreSQL and MySQL backends link against.
-# SQLite needs nothing: it is compiled in (diesel's `sqlite` feature with bundled libsqlite3).
+# Installs the build tools the PostgreSQL and MySQL backends compile their client libraries
+# with. Those libraries (libpq, libmysqlclient) are built from source into the binary (the
+# `bundled` feature, on by default in migrate-cli): cmake and a C++ compiler for
+# libmysqlclient, OpenSSL's headers for both. SQLite needs only a C compiler (bundled
+# libsqlite3). No system client library is needed, at build or at run time.
 set -euo pipefail
 
 missing=()
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-pkg_installed libpq-dev || missing+=(libpq-dev)
-pkg_installed default-libmysqlclient-dev || missing+=(default-libmysqlclient-dev)
+command -v cmake >/dev/null || missing+=(cmake)
+command -v c++ >/dev/null || missing+=(g++)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg_installed libssl-dev || missing+=(libssl-dev)
 # The offline-SQL tests feed scripts to the database's own client.
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 
@@ -15,7 +19,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null; then
-  echo "install the PostgreSQL and MySQL client libraries (libpq, libmysqlclient) for your system" >&2
+  echo "install these for your system: ${missing[*]} (cmake, a C++ compiler, OpenSSL headers, pkg-config, sqlite3)" >&2
   exit 1
 fi
 SUDO=""

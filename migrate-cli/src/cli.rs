@@ -10,8 +10,8 @@ use crate::commands::Command;
 /// Model-first migrations for diesel: autogenerate revisions from `#[derive(Model)]` structs,
 /// upgrade, downgrade, and inspect the history.
 ///
-/// Exit codes: 0 success; 1 error; 2 bad usage; 3 `check` found differences; 4, 5, 6
-/// `current --check-heads`: behind, ahead (unknown revisions), a failed revision.
+/// Exit codes: 0 success; 1 error; 2 bad usage; 3 `check` found differences or `lint` an error;
+/// 4, 5, 6 `current --check-heads`: behind, ahead (unknown revisions), a failed revision.
 #[derive(Debug, Parser)]
 #[command(name = "migrate", version, propagate_version = true)]
 pub struct Cli {

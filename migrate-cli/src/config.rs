@@ -172,7 +172,7 @@ fn dialects(
     let mut out: Vec<&'static dyn Dialect> = Vec::new();
     for name in names.into_iter().flatten() {
         let name = name.trim();
-        let Some(found) = dialect::ALL.iter().copied().find(|d| d.name() == name) else {
+        let Some(found) = dialect::by_name(name) else {
             let known = dialect::names();
             let nearest = migrate_core::suggest::closest(name, &known)
                 .map(|k| format!("did you mean `{k}`? "))

@@ -115,8 +115,13 @@ fn run_cargo(
 }
 
 fn manifest(workspace: &Workspace, crates: &[&Member]) -> String {
-    // The generated binary gets the drivers this one has.
-    let features: Vec<String> = migrate_core::dialect::enabled_features()
+    // The generated binary gets the drivers this one has, and their client libraries from
+    // the same place (compiled in, or the system's).
+    let mut features = migrate_core::dialect::enabled_features();
+    if cfg!(feature = "bundled") {
+        features.push("bundled");
+    }
+    let features: Vec<String> = features
         .iter()
         .map(|feature| format!("\"{feature}\""))
         .collect();
@@ -142,7 +147,7 @@ fn manifest(workspace: &Workspace, crates: &[&Member]) -> String {
          publish = false\n\
          \n\
          [dependencies]\n\
-         migrate-cli = {{ {cli}, features = [{}] }}\n",
+         migrate-cli = {{ {cli}, default-features = false, features = [{}] }}\n",
         features.join(", ")
     );
     for member in crates {

@@ -5,7 +5,7 @@
 
 use migrate_cli::{run_with, Models};
 
-const COMMANDS: [&str; 17] = [
+const COMMANDS: [&str; 18] = [
     "init",
     "models",
     "revision",
@@ -21,6 +21,7 @@ const COMMANDS: [&str; 17] = [
     "resolve",
     "check",
     "inspect",
+    "lint",
     "completions",
     "man",
 ];

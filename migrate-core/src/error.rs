@@ -93,8 +93,8 @@ pub enum Error {
     #[error(
         "{url} is a {backend} database, but this build was compiled without {backend} support\n  \
          hint: enable the `{feature}` feature (e.g. `migrate-core = {{ features = [\"{feature}\"] }}`, \
-         or, for the stock binary, `cargo install --path migrate-cli --features {feature}` from \
-         the repository)"
+         or, for the stock binary, `cargo install --path migrate-cli` from the repository, whose \
+         default features have every backend)"
     )]
     BackendDisabled {
         url: String,

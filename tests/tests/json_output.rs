@@ -206,9 +206,19 @@ fn every_json_output_has_exactly_its_documented_fields() {
     let upgraded: Value = serde_json::from_str(&upgraded).unwrap();
     assert_eq!(upgraded["revisions"][0]["id"], base_id.as_str());
     // Two children of the first revision: a branch point and two heads.
-    project
-        .run(&models, &["revision", "-m", "left", "--head", &base_id])
-        .expect_code(0);
+    let left = project
+        .run(
+            &models,
+            &[
+                "revision", "-m", "left", "--head", &base_id, "--format", "json",
+            ],
+        )
+        .expect_code(0)
+        .stdout;
+    let left: Value = serde_json::from_str(&left).unwrap();
+    // A hand-written statement that loses data, for the lint to find.
+    let left_folder = project.path().join(left["folder"].as_str().unwrap());
+    std::fs::write(left_folder.join("up.sql"), "DROP TABLE accounts;\n").unwrap();
     project
         .run(
             &models,
@@ -242,6 +252,11 @@ fn every_json_output_has_exactly_its_documented_fields() {
     assert_matches("heads", &docs, &json(&["heads"], 0));
     assert_matches("branches", &docs, &json(&["branches"], 0));
     assert_matches("show", &docs, &json(&["show", &base_id], 0));
+    let lint = json(&["lint"], 3);
+    assert_matches("lint", &docs, &lint);
+    let lint: Value = serde_json::from_str(&lint).unwrap();
+    assert_eq!(lint["errors"], 1, "{lint}");
+    assert_eq!(lint["revisions"].as_array().unwrap().len(), 2, "{lint}");
     let check = json(&["check"], 3);
     assert_matches("check", &docs, &check);
     let check: Value = serde_json::from_str(&check).unwrap();

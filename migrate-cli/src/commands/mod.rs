@@ -13,6 +13,7 @@ mod history;
 mod init;
 mod inspect;
 mod json;
+mod lint;
 mod man;
 mod merge;
 mod models;
@@ -84,6 +85,10 @@ pub enum Command {
     /// the differences when they do not.
     Check(json::FormatArgs),
 
+    /// Read the up SQL of revisions (default: those the database has not applied) and report
+    /// what loses data (errors, exit 3) or holds a live table locked (warnings).
+    Lint(lint::LintArgs),
+
     /// Print the completion script for a shell, e.g. `migrate completions bash >
     /// ~/.local/share/bash-completion/completions/migrate`.
     Completions(completions::CompletionsArgs),
@@ -141,6 +146,7 @@ impl Command {
             Command::Resolve(args) => resolve::run(ctx, args),
             Command::Check(args) => check::run(ctx, args.format),
             Command::Inspect(args) => inspect::run(ctx, args),
+            Command::Lint(args) => lint::run(ctx, args),
             Command::Completions(args) => completions::run(ctx, args),
             Command::Man(args) => man::run(ctx, args),
         }

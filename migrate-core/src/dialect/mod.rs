@@ -54,6 +54,11 @@ pub fn enabled_features() -> Vec<&'static str> {
         .collect()
 }
 
+/// The dialect called `name` in file names and config (`postgres`).
+pub fn by_name(name: &str) -> Option<&'static dyn Dialect> {
+    ALL.iter().copied().find(|d| d.name() == name)
+}
+
 /// The known dialect names, for messages.
 pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|d| d.name()).collect()

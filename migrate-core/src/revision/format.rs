@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 /// Whether `name` is a dialect's own name, as revision files spell it (no aliases: one
 /// spelling per dialect keeps file names and metadata comparable).
 pub(super) fn is_dialect(name: &str) -> bool {
-    crate::dialect::ALL.iter().any(|d| d.name() == name)
+    crate::dialect::by_name(name).is_some()
 }
 
 /// The dialect names, for messages.

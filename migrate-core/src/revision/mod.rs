@@ -11,6 +11,8 @@ mod embed;
 mod folder;
 mod format;
 mod graph;
+#[cfg(feature = "lint")]
+pub mod lint;
 mod read;
 mod target;
 mod write;
