@@ -31,11 +31,14 @@ if ldd "$root/bin/cargo-migrate" | grep -Eq 'libpq|libmysqlclient|libmariadb'; t
   exit 1
 fi
 
+# Outside this repository, so that `cargo migrate` is the installed subcommand; a version
+# table of its own, so that what other runs left on the servers does not show.
+cd "$work"
 cargo migrate --help >/dev/null
 echo "install-check: cargo migrate --help: exit 0"
 cargo migrate --version
-cd "$work"
 cargo migrate init >/dev/null
+sed -i 's/^version_table = .*/version_table = "migrate_install_check"/' migrate.toml
 for url in "$postgres_url" "$mysql_url"; do
   echo "install-check: cargo migrate current on ${url%%://*}:"
   cargo migrate --database-url "$url" current

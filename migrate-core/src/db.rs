@@ -290,6 +290,13 @@ impl Connection {
         self.backend.as_mut()
     }
 
+    /// Starts counting the statements this connection sends; the counter reads the count.
+    pub fn count_statements(&mut self) -> crate::dialect::StatementCounter {
+        let counter = crate::dialect::StatementCounter::default();
+        self.backend.count_statements(counter.clone());
+        counter
+    }
+
     pub fn batch_execute(&mut self, sql: &str) -> Result<(), diesel::result::Error> {
         self.backend.batch_execute(sql)
     }

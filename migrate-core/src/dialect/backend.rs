@@ -152,6 +152,9 @@ pub trait Backend: Send {
     /// PostgreSQL those of `schemas` too, named `schema.table`.
     fn introspect(&mut self, version_table: &str, schemas: &[String]) -> Result<Schema>;
 
+    /// From now on, counts every statement the connection sends in `counter`.
+    fn count_statements(&mut self, counter: StatementCounter);
+
     /// Whether a table of this name exists in the connection's schema. Asks the catalog
     /// instead of trying a `SELECT`: on PostgreSQL a failing statement would abort the
     /// surrounding transaction.
@@ -221,6 +224,17 @@ macro_rules! diesel_common {
 
         fn batch_execute(&mut self, sql: &str) -> diesel::QueryResult<()> {
             diesel::connection::SimpleConnection::batch_execute(&mut self.0, sql)
+        }
+
+        fn count_statements(&mut self, counter: $crate::dialect::StatementCounter) {
+            diesel::Connection::set_instrumentation(
+                &mut self.0,
+                move |event: diesel::connection::InstrumentationEvent<'_>| {
+                    if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+                        counter.add_one();
+                    }
+                },
+            );
         }
 
         fn execute(
@@ -357,4 +371,20 @@ pub(crate) fn establish<C: diesel::Connection>(target: &Target<'_>) -> Result<C>
         url: target.shown.to_owned(),
         source,
     })
+}
+
+/// How many statements a connection has sent since [`crate::db::Connection::count_statements`]
+/// was called: for the bench, which checks that introspection's count does not grow with the
+/// tables. Clones share the count.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn add_one(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }

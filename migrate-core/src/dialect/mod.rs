@@ -25,7 +25,7 @@ mod enum_render_tests;
 mod render_tests;
 
 #[cfg(feature = "connect")]
-pub use backend::{Backend, Bind, ConnectFn, LockWait, RawVersionRow, Target};
+pub use backend::{Backend, Bind, ConnectFn, LockWait, RawVersionRow, StatementCounter, Target};
 pub use facts::{
     ColumnClause, ConnectTimeout, Connector, DialectFacts, EnumStyle, IdentifierLimit, Placeholder,
     TypeNames,
