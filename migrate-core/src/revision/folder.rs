@@ -102,6 +102,22 @@ pub(super) fn load(entry: &Entry) -> Result<FolderFiles> {
     })
 }
 
+/// Reads one folder's `metadata.toml` only, for a graph that lists revisions and never runs
+/// them: the SQL reads as empty and the other files are not looked at (a folder without
+/// `up.sql` is reported by the commands that read the SQL, not by a listing). One file per
+/// folder instead of three and a directory listing.
+pub(super) fn load_metadata_only(entry: &Entry) -> Result<FolderFiles> {
+    let dir = &entry.path;
+    Ok(FolderFiles {
+        name: entry.name.clone(),
+        dir: dir.clone(),
+        metadata: read_optional(&dir.join(METADATA))?,
+        up: Some(String::new()),
+        down: Some(String::new()),
+        dialect_sql: BTreeMap::new(),
+    })
+}
+
 fn read_optional(path: &Path) -> Result<Option<String>> {
     match fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),

@@ -55,6 +55,14 @@ pub(crate) fn read_all(dir: &Path) -> Result<Vec<Revision>> {
     assemble(parsed)
 }
 
+/// Reads every revision folder's metadata, without its SQL (see [`folder::load_metadata_only`]).
+pub(crate) fn read_all_metadata(dir: &Path) -> Result<Vec<Revision>> {
+    let parsed = read_folders(&entries(dir)?, |entry| {
+        folder::load_metadata_only(entry).and_then(parse_folder)
+    });
+    assemble(parsed)
+}
+
 /// Reads every folder's files without parsing them (what an embedding includes), after
 /// checking that they parse and form a valid graph, so that a bad history is refused where
 /// it is embedded.
