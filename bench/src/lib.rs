@@ -1,6 +1,9 @@
 //! What the bench binaries share.
 
+use std::path::Path;
 use std::process::ExitCode;
+
+use migrate_core::revision::{NewRevision, RevisionWriter};
 
 /// The exit code for a run's outcome: success when every goal was met, failure when one was
 /// missed (`Ok(false)`) or the run could not finish (the error printed).
@@ -13,4 +16,60 @@ pub fn exit_code(outcome: Result<bool, String>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The up SQL of the generated history's revision `n`: one small table.
+pub fn create_table_sql(n: usize) -> String {
+    format!("CREATE TABLE t{n:06} (id INTEGER PRIMARY KEY);\n")
+}
+
+/// A linear history of `count` revisions for `dialect`: each creates one small table
+/// ([`create_table_sql`]) and its down drops it.
+pub fn generate_history(dir: &Path, count: usize, dialect: &str) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let mut writer = RevisionWriter::open(dir).map_err(|e| e.to_string())?;
+    let mut parent: Option<String> = None;
+    for n in 0..count {
+        let id = format!("r{n:06}");
+        let message = format!("step {n}");
+        let revision = writer
+            .write(NewRevision {
+                id: Some(id.clone()),
+                parents: parent.iter().cloned().collect(),
+                message: &message,
+                dialect,
+                up_sql: create_table_sql(n),
+                down_sql: format!("DROP TABLE t{n:06};\n"),
+                extra: vec![],
+                branch_labels: vec![],
+                run_in_transaction: true,
+            })
+            .map_err(|e| e.to_string())?;
+        parent = Some(revision.id);
+    }
+    Ok(())
+}
+
+/// The median of `times` (sorted in place); zero when empty.
+pub fn median(times: &mut [std::time::Duration]) -> std::time::Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
+/// The migrate binary to time: `given`, else `migrate-cli` next to the running bench binary;
+/// an error saying how to build it when it is missing.
+pub fn migrate_binary(given: Option<&Path>) -> Result<std::path::PathBuf, String> {
+    let migrate = match given {
+        Some(path) => path.to_owned(),
+        None => std::env::current_exe()
+            .map_err(|e| e.to_string())?
+            .with_file_name(format!("migrate-cli{}", std::env::consts::EXE_SUFFIX)),
+    };
+    if !migrate.exists() {
+        return Err(format!(
+            "{} not found: build it first with `cargo build --release -p migrate-cli`",
+            migrate.display()
+        ));
+    }
+    Ok(migrate)
 }

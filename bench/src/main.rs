@@ -11,7 +11,6 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use migrate_core::revision::{NewRevision, RevisionWriter};
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -41,18 +40,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
-    let migrate = match &args.migrate {
-        Some(path) => path.clone(),
-        None => std::env::current_exe()
-            .map_err(|e| e.to_string())?
-            .with_file_name(format!("migrate-cli{}", std::env::consts::EXE_SUFFIX)),
-    };
-    if !migrate.exists() {
-        return Err(format!(
-            "{} not found: build it first with `cargo build --release -p migrate-cli`",
-            migrate.display()
-        ));
-    }
+    let migrate = bench::migrate_binary(args.migrate.as_deref())?;
     let temporary = tempfile::tempdir().map_err(|e| e.to_string())?;
     let project_dir = args
         .keep
@@ -63,7 +51,7 @@ fn run(args: &Args) -> Result<bool, String> {
         args.revisions
     );
     let started = Instant::now();
-    generate_history(&project_dir.join("migrations"), args.revisions)?;
+    bench::generate_history(&project_dir.join("migrations"), args.revisions, "sqlite")?;
     eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
 
     let cli = Cli {
@@ -137,30 +125,4 @@ impl Cli<'_> {
         }
         Ok(elapsed)
     }
-}
-
-/// A linear history: each revision creates one small table and its down drops it.
-fn generate_history(dir: &Path, count: usize) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let mut writer = RevisionWriter::open(dir).map_err(|e| e.to_string())?;
-    let mut parent: Option<String> = None;
-    for n in 0..count {
-        let id = format!("r{n:06}");
-        let message = format!("step {n}");
-        let revision = writer
-            .write(NewRevision {
-                id: Some(id.clone()),
-                parents: parent.iter().cloned().collect(),
-                message: &message,
-                dialect: "sqlite",
-                up_sql: format!("CREATE TABLE t{n:06} (id INTEGER PRIMARY KEY);\n"),
-                down_sql: format!("DROP TABLE t{n:06};\n"),
-                extra: vec![],
-                branch_labels: vec![],
-                run_in_transaction: true,
-            })
-            .map_err(|e| e.to_string())?;
-        parent = Some(revision.id);
-    }
-    Ok(())
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::db::Connection;
-use crate::dialect::Bind;
+use crate::dialect::Dialect;
 use crate::error::{Error, Result};
 use crate::revision::{Graph, Revision};
 use crate::version_table::VersionRow;
@@ -46,31 +46,40 @@ pub fn not_yet_recorded<'g>(
 
 /// Records in diesel's table that `revision` ran.
 pub fn record(conn: &mut Connection, revision: &Revision) -> Result<()> {
-    let dialect = conn.dialect();
+    let sql = record_sql(conn.dialect(), revision);
+    conn.batch_execute(&sql).map_err(Error::db(format!(
+        "recording {} in {DIESEL_TABLE}",
+        revision.diesel_version()
+    )))
+}
+
+/// The INSERT that records `revision` in diesel's table, with a literal value, so that it can
+/// travel with other statements (a revision's commit) in one round trip.
+pub fn record_sql(dialect: &dyn Dialect, revision: &Revision) -> String {
     let mut w = dialect.writer();
     w.raw("INSERT INTO ")
         .ident(DIESEL_TABLE)
         .raw(" (version) VALUES (")
-        .raw(&dialect.placeholder(1))
+        .string(&revision.diesel_version())
         .raw(")");
-    let version = revision.diesel_version();
-    conn.backend()
-        .execute(&w.finish(), &[Bind::Text(&version)])
-        .map(drop)
-        .map_err(Error::db(format!("recording {version} in {DIESEL_TABLE}")))
+    w.finish()
 }
 
 /// Removes `revision` from diesel's table after it was reverted.
 pub fn forget(conn: &mut Connection, revision: &Revision) -> Result<()> {
-    let dialect = conn.dialect();
+    let sql = forget_sql(conn.dialect(), revision);
+    conn.batch_execute(&sql).map_err(Error::db(format!(
+        "removing {} from {DIESEL_TABLE}",
+        revision.diesel_version()
+    )))
+}
+
+/// The DELETE that removes `revision` from diesel's table, with a literal value.
+pub fn forget_sql(dialect: &dyn Dialect, revision: &Revision) -> String {
     let mut w = dialect.writer();
     w.raw("DELETE FROM ")
         .ident(DIESEL_TABLE)
         .raw(" WHERE version = ")
-        .raw(&dialect.placeholder(1));
-    let version = revision.diesel_version();
-    conn.backend()
-        .execute(&w.finish(), &[Bind::Text(&version)])
-        .map(drop)
-        .map_err(Error::db(format!("removing {version} from {DIESEL_TABLE}")))
+        .string(&revision.diesel_version());
+    w.finish()
 }

@@ -14,6 +14,7 @@ pub mod diesel_schema;
 pub mod diesel_table;
 pub mod diff;
 pub mod error;
+pub mod file_cache;
 pub mod filter;
 pub mod inspect;
 pub mod naming;

@@ -2,7 +2,7 @@
 //! parameters only.
 
 use crate::db::Connection;
-use crate::dialect::{Bind, Dialect, RawVersionRow};
+use crate::dialect::{Dialect, RawVersionRow};
 use crate::error::{Error, Result};
 use crate::revision::Revision;
 
@@ -155,48 +155,41 @@ pub fn exists(conn: &mut Connection, table: &str) -> Result<bool> {
 }
 
 pub fn insert(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
-    let d = conn.dialect();
-    let mut w = d.writer();
-    w.raw("INSERT INTO ").ident(table).raw(
-        " (revision, parents, checksum, applied_at, duration_ms, state, error, statement_index) VALUES (",
-    );
-    for n in 1..=8 {
-        if n > 1 {
-            w.raw(", ");
-        }
-        w.raw(&d.placeholder(n));
-    }
-    w.raw(")");
-    let parents = row.parents.join(",");
-    let binds = [
-        Bind::Text(&row.revision),
-        Bind::Text(&parents),
-        Bind::Text(&row.checksum),
-        Bind::Text(&row.applied_at),
-        Bind::BigInt(row.duration_ms),
-        Bind::Text(row.state.as_str()),
-        Bind::NullableText(row.error.as_deref()),
-        Bind::NullableBigInt(row.statement_index),
-    ];
-    conn.backend()
-        .execute(&w.finish(), &binds)
-        .map(|_| ())
+    let sql = insert_row_sql(conn.dialect(), table, row);
+    conn.batch_execute(&sql)
         .map_err(Error::db(format!("recording revision {}", row.revision)))
 }
 
-pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> {
-    let d = conn.dialect();
-    let mut w = d.writer();
-    w.raw("DELETE FROM ")
+/// The INSERT of `row` with literal values, so that it can travel with other statements (a
+/// revision's commit) in one round trip.
+pub fn insert_row_sql(dialect: &dyn Dialect, table: &str, row: &VersionRow) -> String {
+    let mut w = dialect.writer();
+    w.raw("INSERT INTO ")
         .ident(table)
-        .raw(" WHERE revision = ")
-        .raw(&d.placeholder(1));
-    conn.backend()
-        .execute(&w.finish(), &[Bind::Text(revision)])
-        .map(|_| ())
-        .map_err(Error::db(format!(
-            "removing revision {revision} from the version table"
-        )))
+        .raw(" (revision, parents, checksum, applied_at, duration_ms, state, error, statement_index) VALUES (")
+        .string(&row.revision)
+        .raw(", ")
+        .string(&row.parents.join(","))
+        .raw(", ")
+        .string(&row.checksum)
+        .raw(", ")
+        .string(&row.applied_at)
+        .raw(&format!(", {}, ", row.duration_ms))
+        .string(row.state.as_str())
+        .raw(", ");
+    match &row.error {
+        Some(error) => w.string(error),
+        None => w.raw("NULL"),
+    };
+    w.raw(&format!(", {})", nullable_number(row.statement_index)));
+    w.finish()
+}
+
+pub fn delete(conn: &mut Connection, table: &str, revision: &str) -> Result<()> {
+    let sql = delete_literal_sql(conn.dialect(), table, revision);
+    conn.batch_execute(&sql).map_err(Error::db(format!(
+        "removing revision {revision} from the version table"
+    )))
 }
 
 pub fn delete_all(conn: &mut Connection, table: &str) -> Result<()> {
@@ -277,35 +270,40 @@ pub fn delete_literal_sql(dialect: &dyn Dialect, table: &str, revision: &str) ->
 /// Rewrites a revision's row in place (state, progress, error, checksum, duration), keeping
 /// when it was applied: how a run records progress and how `resolve` records an outcome.
 pub fn update(conn: &mut Connection, table: &str, row: &VersionRow) -> Result<()> {
-    let d = conn.dialect();
-    let mut w = d.writer();
-    w.raw("UPDATE ").ident(table).raw(" SET state = ");
-    w.raw(&d.placeholder(1))
-        .raw(", statement_index = ")
-        .raw(&d.placeholder(2))
-        .raw(", error = ")
-        .raw(&d.placeholder(3))
-        .raw(", checksum = ")
-        .raw(&d.placeholder(4))
-        .raw(", duration_ms = ")
-        .raw(&d.placeholder(5))
-        .raw(" WHERE revision = ")
-        .raw(&d.placeholder(6));
-    let binds = [
-        Bind::Text(row.state.as_str()),
-        Bind::NullableBigInt(row.statement_index),
-        Bind::NullableText(row.error.as_deref()),
-        Bind::Text(&row.checksum),
-        Bind::BigInt(row.duration_ms),
-        Bind::Text(&row.revision),
-    ];
-    conn.backend()
-        .execute(&w.finish(), &binds)
-        .map(|_| ())
-        .map_err(Error::db(format!(
-            "recording the state of revision {} in {table}",
-            row.revision
-        )))
+    let sql = update_row_sql(conn.dialect(), table, row);
+    conn.batch_execute(&sql).map_err(Error::db(format!(
+        "recording the state of revision {} in {table}",
+        row.revision
+    )))
+}
+
+/// The UPDATE behind [`update`], with literal values.
+pub fn update_row_sql(dialect: &dyn Dialect, table: &str, row: &VersionRow) -> String {
+    let mut w = dialect.writer();
+    w.raw("UPDATE ")
+        .ident(table)
+        .raw(" SET state = ")
+        .string(row.state.as_str())
+        .raw(&format!(
+            ", statement_index = {}, error = ",
+            nullable_number(row.statement_index)
+        ));
+    match &row.error {
+        Some(error) => w.string(error),
+        None => w.raw("NULL"),
+    };
+    w.raw(", checksum = ")
+        .string(&row.checksum)
+        .raw(&format!(
+            ", duration_ms = {} WHERE revision = ",
+            row.duration_ms
+        ))
+        .string(&row.revision);
+    w.finish()
+}
+
+fn nullable_number(n: Option<i64>) -> String {
+    n.map_or_else(|| "NULL".to_owned(), |n| n.to_string())
 }
 
 #[cfg(test)]

@@ -299,15 +299,6 @@ impl Ctx<'_> {
         Ok((!missing.is_empty()).then(|| scan::report(&missing, &workspace.root)))
     }
 
-    /// The revision graph without its SQL, for a command that only lists revisions (see
-    /// [`Graph::load_metadata_only`]).
-    pub fn graph_metadata(&self) -> Result<Graph, CliError> {
-        Ok(match self.history {
-            History::Embedded(migrations) => migrations.graph()?,
-            History::Directory => Graph::load_metadata_only(&self.config.migrations_dir)?,
-        })
-    }
-
     /// The revision graph: the one compiled into the binary, else the migrations directory.
     pub fn graph(&self) -> Result<Graph, CliError> {
         Ok(match self.history {

@@ -185,6 +185,21 @@ pub trait Backend: Send {
     fn commit_revision(&mut self) -> Result<()>;
     fn rollback_revision(&mut self) -> Result<()>;
 
+    /// Runs `statements` (a revision's bookkeeping: its version row, diesel's table) at the
+    /// end of the open revision and commits it; when one fails, the revision is rolled back
+    /// and the error says `context`. PostgreSQL sends them and the COMMIT as one message,
+    /// so a revision of one statement costs the round trips of a hand-run script.
+    fn commit_revision_with(&mut self, statements: &[String], context: &str) -> Result<()> {
+        for sql in statements {
+            if let Err(e) = self.batch_execute(sql) {
+                // The statement's error says what went wrong; a failed rollback adds nothing.
+                let _ = self.rollback_revision();
+                return Err(crate::error::Error::db(context.to_owned())(e));
+            }
+        }
+        self.commit_revision()
+    }
+
     /// Rows that violate a foreign key, as a message. Only SQLite defers the check (foreign
     /// keys are off during a run there); the servers check every statement as it runs.
     fn check_foreign_keys(&mut self) -> std::result::Result<(), String> {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::format::{dialect_names, is_dialect, missing_dir, METADATA};
 use crate::error::{Error, Result};
+use crate::file_cache::Stamp;
 
 /// The name of a folder's up script: `up.sql`, or `up.<dialect>.sql` for an extra pair.
 pub fn up_file(dialect: Option<&str>) -> String {
@@ -89,47 +90,78 @@ pub(super) fn entries(dir: &Path) -> Result<Vec<Entry>> {
     Ok(out)
 }
 
+/// What `stat` said of a folder and of each file read from it, taken before reading, so that
+/// a change made while it was read shows as a different stamp next time.
+pub(super) struct FolderStamps {
+    pub(super) folder: Stamp,
+    pub(super) files: Vec<(String, Stamp)>,
+}
+
 /// Reads one folder's files from disk.
 pub(super) fn load(entry: &Entry) -> Result<FolderFiles> {
-    let dir = &entry.path;
-    Ok(FolderFiles {
-        name: entry.name.clone(),
-        dir: dir.clone(),
-        metadata: read_optional(&dir.join(METADATA))?,
-        up: read_optional(&dir.join(up_file(None)))?,
-        down: read_optional(&dir.join(down_file(None)))?,
-        dialect_sql: read_dialect_pairs(dir)?,
-    })
+    load_stamped(entry).map(|(files, _)| files)
 }
 
-/// Reads one folder's `metadata.toml` only, for a graph that lists revisions and never runs
-/// them: the SQL reads as empty and the other files are not looked at (a folder without
-/// `up.sql` is reported by the commands that read the SQL, not by a listing). One file per
-/// folder instead of three and a directory listing.
-pub(super) fn load_metadata_only(entry: &Entry) -> Result<FolderFiles> {
+/// Reads one folder's files from disk, with their stamps (for the cache).
+pub(super) fn load_stamped(entry: &Entry) -> Result<(FolderFiles, FolderStamps)> {
     let dir = &entry.path;
-    Ok(FolderFiles {
-        name: entry.name.clone(),
-        dir: dir.clone(),
-        metadata: read_optional(&dir.join(METADATA))?,
-        up: Some(String::new()),
-        down: Some(String::new()),
-        dialect_sql: BTreeMap::new(),
-    })
-}
-
-fn read_optional(path: &Path) -> Result<Option<String>> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path)(e)),
+    let folder = fs::File::open(dir)
+        .and_then(|handle| {
+            Stamp::of_file(&handle).ok_or_else(|| std::io::Error::other("cannot stat the folder"))
+        })
+        .map_err(Error::io(dir))?;
+    let mut stamps = FolderStamps {
+        folder,
+        files: Vec::with_capacity(3),
+    };
+    let mut read = |name: String| -> Result<Option<String>> {
+        let found = read_optional(&dir.join(&name))?;
+        Ok(found.map(|(text, stamp)| {
+            stamps.files.push((name, stamp));
+            text
+        }))
+    };
+    let metadata = read(METADATA.to_owned())?;
+    let up = read(up_file(None))?;
+    let down = read(down_file(None))?;
+    let mut dialect_sql = BTreeMap::new();
+    for (dialect, (up_name, down_name)) in dialect_pairs(dir)? {
+        let up = read(up_name)?.unwrap_or_default();
+        let down = read(down_name)?.unwrap_or_default();
+        dialect_sql.insert(dialect, (up, down));
     }
+    let files = FolderFiles {
+        name: entry.name.clone(),
+        dir: dir.clone(),
+        metadata,
+        up,
+        down,
+        dialect_sql,
+    };
+    Ok((files, stamps))
 }
 
-/// The `up.<dialect>.sql` / `down.<dialect>.sql` pairs of a folder.
-fn read_dialect_pairs(dir: &Path) -> Result<BTreeMap<String, (String, String)>> {
-    let mut ups: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut downs: BTreeMap<String, PathBuf> = BTreeMap::new();
+/// A file's text and stamp; `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<(String, Stamp)>> {
+    let file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path)(e)),
+    };
+    let stamp = Stamp::of_file(&file)
+        .ok_or_else(|| Error::io(path)(std::io::Error::other("cannot stat the file")))?;
+    // Sized from the stamp and read through `Take`, which asks no size of its own: std's
+    // `File` would stat the file and seek again for that, twice the system calls per file.
+    let mut text = String::with_capacity(usize::try_from(stamp.len()).unwrap_or(0) + 1);
+    std::io::Read::read_to_string(&mut std::io::Read::take(&file, u64::MAX), &mut text)
+        .map_err(Error::io(path))?;
+    Ok(Some((text, stamp)))
+}
+
+/// The `up.<dialect>.sql` / `down.<dialect>.sql` pairs of a folder: dialect -> file names.
+fn dialect_pairs(dir: &Path) -> Result<BTreeMap<String, (String, String)>> {
+    let mut ups: BTreeMap<String, String> = BTreeMap::new();
+    let mut downs: BTreeMap<String, String> = BTreeMap::new();
     for entry in fs::read_dir(dir).map_err(Error::io(dir))? {
         let entry = entry.map_err(Error::io(dir))?;
         let name = entry.file_name();
@@ -152,20 +184,18 @@ fn read_dialect_pairs(dir: &Path) -> Result<BTreeMap<String, (String, String)>> 
                 dialect_names()
             )));
         }
-        side.insert(dialect.to_owned(), entry.path());
+        side.insert(dialect.to_owned(), name.to_owned());
     }
     let mut out = BTreeMap::new();
-    for (dialect, up_path) in ups {
-        let Some(down_path) = downs.remove(&dialect) else {
+    for (dialect, up_name) in ups {
+        let Some(down_name) = downs.remove(&dialect) else {
             return Err(Error::Graph(format!(
                 "{} has up.{dialect}.sql but no down.{dialect}.sql\n  hint: add the file (it \
                  may be empty) or remove up.{dialect}.sql",
                 dir.display()
             )));
         };
-        let up = fs::read_to_string(&up_path).map_err(Error::io(&up_path))?;
-        let down = fs::read_to_string(&down_path).map_err(Error::io(&down_path))?;
-        out.insert(dialect, (up, down));
+        out.insert(dialect, (up_name, down_name));
     }
     if let Some(dialect) = downs.into_keys().next() {
         return Err(Error::Graph(format!(

@@ -37,7 +37,7 @@ pub(super) const FOLDER_TIME_FORMAT: &str = "%Y-%m-%d-%H%M%S";
 pub(super) const VERSION_TIME_FORMAT: &str = "%Y%m%d%H%M%S";
 
 /// One revision as read from (or written to) its folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
     /// The revision id (`revision` in metadata.toml; diesel's version for a plain diesel folder).
     pub id: String,
@@ -50,7 +50,8 @@ pub struct Revision {
     pub dialect: Option<String>,
     pub run_in_transaction: bool,
     pub branch_labels: Vec<String>,
-    /// The revision's folder.
+    /// The revision's folder (not cached: the cache keeps folder names).
+    #[serde(skip)]
     pub dir: PathBuf,
     /// The content of `up.sql`.
     pub up_sql: String,
@@ -65,7 +66,7 @@ pub struct Revision {
 
 /// How long one statement of a revision may wait for a lock, and run, where the database can
 /// bound them (PostgreSQL). `None` leaves the run's default; zero means no limit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionTimeouts {
     pub lock: Option<std::time::Duration>,
     pub statement: Option<std::time::Duration>,

@@ -36,14 +36,6 @@ impl Graph {
         Graph::from_revisions(read_all(dir)?)
     }
 
-    /// The graph of `dir` from each folder's `metadata.toml` alone: ids, parents, labels and
-    /// messages, every revision's SQL empty. For commands that list the history (`heads`,
-    /// `history`, `branches`) and never run, checksum or quote it; a 10,000-revision
-    /// history is then one file read per folder instead of three and a directory listing.
-    pub fn load_metadata_only(dir: &Path) -> Result<Graph> {
-        Graph::from_revisions(super::read::read_all_metadata(dir)?)
-    }
-
     /// True when there are no revisions.
     pub fn is_empty(&self) -> bool {
         self.revs.is_empty()

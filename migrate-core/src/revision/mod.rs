@@ -7,6 +7,7 @@
 //! branch labels, `label@head`, `+N`, `-N`, `REV+N`, `REV-N`, `A:B` ranges).
 
 mod build;
+mod cache;
 mod embed;
 mod folder;
 mod format;

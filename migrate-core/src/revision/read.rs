@@ -6,6 +6,7 @@ use std::path::Path;
 
 use chrono::SecondsFormat;
 
+use super::cache::{cache_file, read_all_cached};
 use super::folder::{self, down_file, entries, up_file, Entry, FolderFiles};
 use super::format::{
     dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision,
@@ -47,20 +48,9 @@ pub(super) fn read_metadata(path: &Path) -> Result<Option<MetadataIn>> {
     }
 }
 
-/// Reads every revision folder of `dir`.
+/// Reads every revision folder of `dir`, each from the cache while its files are unchanged.
 pub(crate) fn read_all(dir: &Path) -> Result<Vec<Revision>> {
-    let parsed = read_folders(&entries(dir)?, |entry| {
-        folder::load(entry).and_then(parse_folder)
-    });
-    assemble(parsed)
-}
-
-/// Reads every revision folder's metadata, without its SQL (see [`folder::load_metadata_only`]).
-pub(crate) fn read_all_metadata(dir: &Path) -> Result<Vec<Revision>> {
-    let parsed = read_folders(&entries(dir)?, |entry| {
-        folder::load_metadata_only(entry).and_then(parse_folder)
-    });
-    assemble(parsed)
+    assemble(read_all_cached(dir, cache_file(dir).as_deref())?)
 }
 
 /// Reads every folder's files without parsing them (what an embedding includes), after
@@ -103,7 +93,7 @@ pub(super) fn assemble(parsed: Vec<Result<(Revision, bool)>>) -> Result<Vec<Revi
 
 /// Runs `work` on every folder, in order. Reading is system-call bound (a few files per
 /// folder), so large histories are read on every core.
-fn read_folders<T: Send>(
+pub(super) fn read_folders<T: Send>(
     entries: &[Entry],
     work: impl Fn(&Entry) -> Result<T> + Sync,
 ) -> Vec<Result<T>> {

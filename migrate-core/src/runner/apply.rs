@@ -33,28 +33,48 @@ impl Step<'_> {
         })
     }
 
-    /// The version row and diesel's table after the revision's statements ran.
-    fn record_done(&self, conn: &mut Connection, row: Option<&VersionRow>) -> Result<()> {
+    /// The statements that record the revision as done once its own statements ran: its
+    /// version row (inserted, or updated when `row` exists) and diesel's table.
+    fn done_sql(
+        &self,
+        dialect: &dyn crate::dialect::Dialect,
+        row: Option<&VersionRow>,
+    ) -> Vec<String> {
+        let mut sql = Vec::with_capacity(2);
         match self.direction {
             Direction::Up => {
-                let dialect = conn.dialect().name();
-                let done = applied_row(self.revision, dialect, super::elapsed_ms(self.started));
-                match row {
-                    Some(_) => version_table::update(conn, self.version_table, &done)?,
-                    None => version_table::insert(conn, self.version_table, &done)?,
-                }
+                let done = applied_row(
+                    self.revision,
+                    dialect.name(),
+                    super::elapsed_ms(self.started),
+                );
+                sql.push(match row {
+                    Some(_) => version_table::update_row_sql(dialect, self.version_table, &done),
+                    None => version_table::insert_row_sql(dialect, self.version_table, &done),
+                });
                 if self.keep_diesel_in_step {
-                    diesel_table::record(conn, self.revision)?;
+                    sql.push(diesel_table::record_sql(dialect, self.revision));
                 }
             }
             Direction::Down => {
-                version_table::delete(conn, self.version_table, &self.revision.id)?;
+                sql.push(version_table::delete_literal_sql(
+                    dialect,
+                    self.version_table,
+                    &self.revision.id,
+                ));
                 if self.keep_diesel_in_step {
-                    diesel_table::forget(conn, self.revision)?;
+                    sql.push(diesel_table::forget_sql(dialect, self.revision));
                 }
             }
         }
-        Ok(())
+        sql
+    }
+
+    fn recording(&self) -> String {
+        format!(
+            "recording revision {} in {}",
+            self.revision.id, self.version_table
+        )
     }
 }
 
@@ -64,10 +84,14 @@ pub(super) fn atomic(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
     let statements = step.statements(conn);
     let outcome = execute(conn, step.revision, &statements, &mut |_, _| Ok(()))
         .map_err(|(_, error)| error)
-        .and_then(|()| check_foreign_keys(conn, step.revision))
-        .and_then(|()| step.record_done(conn, None));
+        .and_then(|()| check_foreign_keys(conn, step.revision));
     match outcome {
-        Ok(()) => conn.backend().commit_revision(),
+        // The bookkeeping travels with the commit (one round trip where the server allows).
+        Ok(()) => {
+            let done = step.done_sql(conn.dialect(), None);
+            conn.backend()
+                .commit_revision_with(&done, &step.recording())
+        }
         Err(error) => {
             // Rolled back first: an aborted transaction answers no further query, and the
             // lock holders are asked for next.
@@ -121,7 +145,11 @@ pub(super) fn tracked(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
         Err(failure) => Err(failure),
     };
     match outcome {
-        Ok(()) => step.record_done(conn, Some(&row)),
+        Ok(()) => {
+            let done = step.done_sql(conn.dialect(), Some(&row));
+            conn.batch_execute(&done.join(";\n"))
+                .map_err(Error::db(step.recording()))
+        }
         Err((completed, error)) => {
             let error = super::name_blockers(conn, error);
             Err(record_stop(conn, step, row, failed, completed, error))

@@ -5,16 +5,30 @@
 
 use diesel::PgConnection;
 
+use diesel::connection::SimpleConnection;
+
 use super::Postgres;
-use crate::dialect::backend::{diesel_common, establish};
+use crate::dialect::backend::{diesel_common, establish, roll_back_above};
 use crate::dialect::Backend;
 use crate::dialect::Target;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::revision::RevisionTimeouts;
 
-struct PostgresBackend(PgConnection);
+/// The connection, and the revision timeouts last set on its session (`None`: the server's).
+struct PostgresBackend(PgConnection, Option<RevisionTimeouts>);
 
 pub(super) fn connect(target: &Target<'_>) -> Result<Box<dyn Backend>> {
-    Ok(Box::new(PostgresBackend(establish(target)?)))
+    Ok(Box::new(PostgresBackend(establish(target)?, None)))
+}
+
+/// Whether diesel's transaction manager has a transaction open on the session.
+fn in_transaction(conn: &mut PgConnection) -> bool {
+    use diesel::connection::TransactionManager as _;
+    <PgConnection as diesel::Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 impl Backend for PostgresBackend {
@@ -32,11 +46,37 @@ impl Backend for PostgresBackend {
     /// Also puts the session's timeouts back, for a caller that keeps the connection.
     fn release(&mut self) -> Result<()> {
         super::lock::release_lock(&mut self.0)?;
+        self.1 = None;
         super::timeouts::reset(&mut self.0)
     }
 
-    fn set_revision_timeouts(&mut self, timeouts: crate::revision::RevisionTimeouts) -> Result<()> {
-        super::timeouts::set(&mut self.0, timeouts)
+    fn set_revision_timeouts(&mut self, timeouts: RevisionTimeouts) -> Result<()> {
+        // Most runs give every revision the same limits: one SET for the whole run.
+        if self.1 != Some(timeouts) {
+            super::timeouts::set(&mut self.0, timeouts)?;
+            self.1 = Some(timeouts);
+        }
+        Ok(())
+    }
+
+    fn commit_revision_with(&mut self, statements: &[String], context: &str) -> Result<()> {
+        let mut batch = statements.join(";\n");
+        batch.push_str(";\nCOMMIT");
+        match self.0.batch_execute(&batch) {
+            // diesel follows libpq's transaction status, so it saw the COMMIT end the
+            // transaction; the manager's own COMMIT is only for a session still inside one.
+            Ok(()) => {
+                if in_transaction(&mut self.0) {
+                    self.commit_revision()?;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                // A failed statement leaves an aborted transaction; a failed COMMIT none.
+                roll_back_above(&mut self.0, 0)?;
+                Err(Error::db(context.to_owned())(e))
+            }
+        }
     }
 
     fn lock_holders(&mut self, sql: &str, message: &str) -> Option<String> {

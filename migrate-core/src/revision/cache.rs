@@ -1,0 +1,327 @@
+//! The parsed folders of a migrations directory, kept between runs (see
+//! [`crate::file_cache`]). A folder whose own stamp and whose files' stamps are what they were
+//! when it was parsed is taken from the cache instead of being read and parsed again; the
+//! directory's folder list likewise, while the directory's stamp is unchanged. Any added,
+//! removed, renamed or edited file changes a stamp, and that folder is read as if there were
+//! no cache. Errors are never cached: a folder that does not parse is read every time.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::folder::{self, Entry};
+use super::format::Revision;
+use super::read::{parse_folder, read_folders};
+use crate::error::Result;
+use crate::file_cache::{self, Stamp};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    /// The directory's stamp and its revision folders' names when it was last listed.
+    listing: Option<(Stamp, Vec<String>)>,
+    /// Sorted by name.
+    folders: Vec<StoredFolder>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredFolder {
+    name: String,
+    /// The folder's own stamp: a file added, removed or renamed in it changes it.
+    stamp: Stamp,
+    /// Every file that was read, with its stamp.
+    files: Vec<(String, Stamp)>,
+    revision: Revision,
+    /// Whether the folder carries the graph keys (see `read::parse_folder`).
+    keyed: bool,
+}
+
+/// A folder read from disk: the parsed revision, and a cache entry when its files are
+/// settled enough to be trusted next time.
+type Fresh = Result<((Revision, bool), Option<StoredFolder>)>;
+
+/// Where the cache of `dir` is kept; `None` when caches are off.
+pub(super) fn cache_file(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(dir).ok()?;
+    file_cache::path("revisions", &[absolute.as_os_str().as_encoded_bytes()])
+}
+
+/// Every revision folder of `dir`, parsed: from the cache at `cache_path` where it is
+/// current, else read.
+pub(super) fn read_all_cached(
+    dir: &Path,
+    cache_path: Option<&Path>,
+) -> Result<Vec<Result<(Revision, bool)>>> {
+    let started = SystemTime::now();
+    let stored: Stored = cache_path.and_then(file_cache::load).unwrap_or_default();
+
+    let dir_stamp = Stamp::of(dir);
+    let (entries, listed) = match &stored.listing {
+        Some((stamp, names)) if dir_stamp == Some(*stamp) => (
+            names
+                .iter()
+                .map(|name| Entry {
+                    name: name.clone(),
+                    path: dir.join(name),
+                })
+                .collect(),
+            false,
+        ),
+        _ => (folder::entries(dir)?, true),
+    };
+
+    // Which stored folder, if any, is still what is on disk: stamps only, on every core.
+    let dir_handle = std::fs::File::open(dir).ok();
+    let current: Vec<Option<usize>> = read_folders(&entries, |entry| {
+        Ok(stored_index(&stored.folders, &entry.name).filter(|&i| {
+            dir_handle
+                .as_ref()
+                .is_some_and(|handle| is_current(&stored.folders[i], handle, dir))
+        }))
+    })
+    .into_iter()
+    .map(|found| found.ok().flatten())
+    .collect();
+
+    let misses: Vec<Entry> = entries
+        .iter()
+        .zip(&current)
+        .filter(|(_, found)| found.is_none())
+        .map(|(entry, _)| Entry {
+            name: entry.name.clone(),
+            path: entry.path.clone(),
+        })
+        .collect();
+    let fresh: Vec<Fresh> = read_folders(&misses, |entry| read_fresh(entry, started));
+
+    let changed = listed || !misses.is_empty() || entries.len() != stored.folders.len();
+    if let (true, Some(path)) = (changed, cache_path) {
+        save(
+            path, &stored, &entries, &current, &fresh, dir_stamp, started,
+        );
+    }
+
+    let mut stored_folders: Vec<Option<StoredFolder>> =
+        stored.folders.into_iter().map(Some).collect();
+    let mut fresh = fresh.into_iter();
+    Ok(entries
+        .into_iter()
+        .zip(current)
+        .map(
+            |(entry, found)| match found.and_then(|i| stored_folders[i].take()) {
+                Some(hit) => {
+                    let mut revision = hit.revision;
+                    revision.dir = entry.path;
+                    Ok((revision, hit.keyed))
+                }
+                None => match fresh.next() {
+                    Some(read) => read.map(|(parsed, _)| parsed),
+                    None => Err(crate::error::Error::Graph(format!(
+                        "{}: the folder could not be read",
+                        entry.path.display()
+                    ))),
+                },
+            },
+        )
+        .collect())
+}
+
+fn stored_index(folders: &[StoredFolder], name: &str) -> Option<usize> {
+    folders.binary_search_by(|f| f.name.as_str().cmp(name)).ok()
+}
+
+fn is_current(stored: &StoredFolder, dir: &std::fs::File, dir_path: &Path) -> bool {
+    Stamp::at(dir, dir_path, &stored.name) == Some(stored.stamp)
+        && stored.files.iter().all(|(file, stamp)| {
+            Stamp::at(dir, dir_path, &format!("{}/{file}", stored.name)) == Some(*stamp)
+        })
+}
+
+fn read_fresh(entry: &Entry, started: SystemTime) -> Fresh {
+    let (files, stamps) = folder::load_stamped(entry)?;
+    let parsed = parse_folder(files)?;
+    let settled = stamps.folder.is_settled(started)
+        && stamps.files.iter().all(|(_, s)| s.is_settled(started));
+    let stored = settled.then(|| StoredFolder {
+        name: entry.name.clone(),
+        stamp: stamps.folder,
+        files: stamps.files,
+        revision: Revision {
+            dir: PathBuf::new(),
+            ..parsed.0.clone()
+        },
+        keyed: parsed.1,
+    });
+    Ok((parsed, stored))
+}
+
+/// Writes the cache of this read: the folders still current, the settled ones just read.
+fn save(
+    path: &Path,
+    stored: &Stored,
+    entries: &[Entry],
+    current: &[Option<usize>],
+    fresh: &[Fresh],
+    dir_stamp: Option<Stamp>,
+    started: SystemTime,
+) {
+    let mut fresh = fresh.iter();
+    let mut folders = Vec::with_capacity(entries.len());
+    for found in current {
+        match found {
+            Some(i) => folders.push(stored.folders[*i].clone()),
+            None => {
+                if let Some(Ok((_, Some(new)))) = fresh.next() {
+                    folders.push(new.clone());
+                }
+            }
+        }
+    }
+    let listing = dir_stamp
+        .filter(|s| s.is_settled(started))
+        .map(|s| (s, entries.iter().map(|e| e.name.clone()).collect()));
+    file_cache::store(path, &Stored { listing, folders });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn check<T, E: std::fmt::Display>(r: std::result::Result<T, E>) -> T {
+        r.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A folder as the writer leaves it, then dated a minute back so the cache trusts it.
+    fn folder(root: &Path, name: &str, id: &str, parents: &[&str], up: &str) -> PathBuf {
+        let dir = root.join(name);
+        check(std::fs::create_dir_all(&dir));
+        let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
+        let metadata = format!(
+            "revision = \"{id}\"\nparents = [{}]\nrun_in_transaction = true\n\
+             dialect = \"sqlite\"\nmessage = \"{id}\"\n",
+            parents.join(", ")
+        );
+        check(std::fs::write(dir.join("metadata.toml"), metadata));
+        check(std::fs::write(dir.join("up.sql"), up));
+        check(std::fs::write(dir.join("down.sql"), ""));
+        dir
+    }
+
+    fn age(path: &Path) {
+        let old = SystemTime::now() - Duration::from_secs(60);
+        if path.is_dir() {
+            for entry in check(std::fs::read_dir(path)) {
+                age(&check(entry).path());
+            }
+        }
+        check(check(std::fs::File::open(path)).set_modified(old));
+    }
+
+    fn read(dir: &Path, cache: &Path) -> Vec<Revision> {
+        check(
+            check(read_all_cached(dir, Some(cache)))
+                .into_iter()
+                .map(|r| r.map(|(rev, _)| rev))
+                .collect::<Result<Vec<_>>>(),
+        )
+    }
+
+    #[test]
+    fn every_change_on_disk_shows_through_the_cache() {
+        let root = check(tempfile::tempdir());
+        let cache_dir = check(tempfile::tempdir());
+        let cache = cache_dir.path().join("revisions.bin");
+        let dir = root.path().join("migrations");
+        let a = folder(
+            &dir,
+            "2026-01-01-000000_a",
+            "a",
+            &[],
+            "CREATE TABLE a (x INTEGER);",
+        );
+        folder(
+            &dir,
+            "2026-01-02-000000_b",
+            "b",
+            &["a"],
+            "CREATE TABLE b (x INTEGER);",
+        );
+        age(&dir);
+        let first = read(&dir, &cache);
+        assert!(cache.exists(), "a settled history is cached");
+        assert_eq!(
+            read(&dir, &cache),
+            first,
+            "read back from the cache unchanged"
+        );
+
+        // An edit in place of the same length, its modification time put back: the change
+        // time still tells.
+        check(std::fs::write(
+            a.join("up.sql"),
+            "CREATE TABLE c (x INTEGER);",
+        ));
+        age(&a.join("up.sql"));
+        let edited = read(&dir, &cache);
+        assert_eq!(edited[0].up_sql, "CREATE TABLE c (x INTEGER);");
+
+        // A file added to a folder, a folder added and one removed.
+        check(std::fs::write(a.join("up.postgres.sql"), "SELECT 1;"));
+        check(std::fs::write(a.join("down.postgres.sql"), ""));
+        folder(&dir, "2026-01-03-000000_c", "c", &["b"], "");
+        age(&dir);
+        let grown = read(&dir, &cache);
+        assert_eq!(grown.len(), 3);
+        assert_eq!(grown[0].sql_for("postgres").0, "SELECT 1;");
+        check(std::fs::remove_dir_all(dir.join("2026-01-03-000000_c")));
+        assert_eq!(read(&dir, &cache).len(), 2);
+
+        // The cache's answer is what reading every file gives.
+        assert_eq!(
+            read(&dir, &cache),
+            check(
+                check(read_all_cached(&dir, None))
+                    .into_iter()
+                    .map(|r| r.map(|(rev, _)| rev))
+                    .collect::<Result<Vec<_>>>()
+            )
+        );
+    }
+
+    #[test]
+    fn files_changed_in_the_last_moments_are_not_cached() {
+        let root = check(tempfile::tempdir());
+        let cache_dir = check(tempfile::tempdir());
+        let cache = cache_dir.path().join("revisions.bin");
+        let dir = root.path().join("migrations");
+        folder(
+            &dir,
+            "2026-01-01-000000_a",
+            "a",
+            &[],
+            "CREATE TABLE a (x INTEGER);",
+        );
+        read(&dir, &cache);
+        let stored: Option<Stored> = file_cache::load(&cache);
+        assert!(stored.is_none_or(|s| s.folders.is_empty() && s.listing.is_none()));
+    }
+
+    #[test]
+    fn a_folder_that_does_not_parse_is_reported_every_time() {
+        let root = check(tempfile::tempdir());
+        let cache_dir = check(tempfile::tempdir());
+        let cache = cache_dir.path().join("revisions.bin");
+        let dir = root.path().join("migrations");
+        let a = folder(&dir, "2026-01-01-000000_a", "a", &[], "");
+        check(std::fs::write(
+            a.join("metadata.toml"),
+            "revision = \"a\"\nparents = [\n",
+        ));
+        age(&dir);
+        for _ in 0..2 {
+            let outcome = check(read_all_cached(&dir, Some(&cache)));
+            assert!(outcome[0].is_err());
+        }
+    }
+}
