@@ -97,7 +97,7 @@ impl Stamp {
     }
 
     /// The file's size in bytes.
-    pub fn len(&self) -> u64 {
+    pub fn size(&self) -> u64 {
         self.len
     }
 

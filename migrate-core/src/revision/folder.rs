@@ -152,7 +152,7 @@ fn read_optional(path: &Path) -> Result<Option<(String, Stamp)>> {
         .ok_or_else(|| Error::io(path)(std::io::Error::other("cannot stat the file")))?;
     // Sized from the stamp and read through `Take`, which asks no size of its own: std's
     // `File` would stat the file and seek again for that, twice the system calls per file.
-    let mut text = String::with_capacity(usize::try_from(stamp.len()).unwrap_or(0) + 1);
+    let mut text = String::with_capacity(usize::try_from(stamp.size()).unwrap_or(0) + 1);
     std::io::Read::read_to_string(&mut std::io::Read::take(&file, u64::MAX), &mut text)
         .map_err(Error::io(path))?;
     Ok(Some((text, stamp)))
