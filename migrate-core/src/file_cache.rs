@@ -141,19 +141,54 @@ pub fn path(kind: &str, key: &[&[u8]]) -> Option<PathBuf> {
     Some(dir.join(format!("{kind}-{name}.bin")))
 }
 
-/// The cache at `path`, when it exists and was written in this format by this version.
-pub fn load<T: DeserializeOwned>(path: &Path) -> Option<T> {
-    let bytes = std::fs::read(path).ok()?;
-    let body = bytes.strip_prefix(header().as_bytes())?;
-    postcard::from_bytes(body).ok()
+/// A cache file's parts, each decoded only when asked for: a command that needs the first
+/// part of a large cache does not pay for the others.
+#[derive(Debug)]
+pub struct Parts {
+    bytes: Vec<u8>,
+    /// Where each part starts and ends in `bytes`.
+    ranges: Vec<std::ops::Range<usize>>,
 }
 
-/// Writes the cache at `path` (a whole new file, renamed into place, so a concurrent reader
-/// sees the old one or the new one). Failures are ignored: the cache is only a shortcut.
-pub fn store<T: Serialize>(path: &Path, value: &T) {
-    let Ok(body) = postcard::to_stdvec(value) else {
-        return;
-    };
+impl Parts {
+    /// Part `index`, decoded; `None` when there is no such part or it does not decode.
+    pub fn get<T: DeserializeOwned>(&self, index: usize) -> Option<T> {
+        let range = self.ranges.get(index)?.clone();
+        postcard::from_bytes(self.bytes.get(range)?).ok()
+    }
+}
+
+/// One part of a cache, encoded for [`store`].
+pub fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
+    postcard::to_stdvec(value).ok()
+}
+
+/// The cache at `path`, when it exists and was written in this format by this version.
+pub fn load(path: &Path) -> Option<Parts> {
+    let bytes = std::fs::read(path).ok()?;
+    let mut at = header().len();
+    if bytes.get(..at)? != header().as_bytes() {
+        return None;
+    }
+    let mut ranges = Vec::new();
+    while at < bytes.len() {
+        let len_bytes: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+        let len = usize::try_from(u64::from_le_bytes(len_bytes)).ok()?;
+        let start = at + 8;
+        let end = start.checked_add(len)?;
+        if end > bytes.len() {
+            return None;
+        }
+        ranges.push(start..end);
+        at = end;
+    }
+    Some(Parts { bytes, ranges })
+}
+
+/// Writes the cache at `path` from its encoded parts (a whole new file, renamed into place,
+/// so a concurrent reader sees the old one or the new one). Failures are ignored: the cache
+/// is only a shortcut.
+pub fn store(path: &Path, parts: &[Vec<u8>]) {
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;
@@ -165,7 +200,10 @@ pub fn store<T: Serialize>(path: &Path, value: &T) {
         std::process::id()
     ));
     let mut bytes = header().into_bytes();
-    bytes.extend_from_slice(&body);
+    for part in parts {
+        bytes.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(part);
+    }
     if std::fs::write(&temporary, &bytes).is_err() || std::fs::rename(&temporary, path).is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -206,12 +244,17 @@ mod tests {
     fn a_cache_round_trips_and_another_format_is_not_read() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("c.bin");
-        store(&path, &vec![String::from("a"), String::from("b")]);
-        assert_eq!(
-            load::<Vec<String>>(&path),
-            Some(vec![String::from("a"), String::from("b")])
-        );
+        let first = vec![String::from("a"), String::from("b")];
+        let parts: Vec<Vec<u8>> = [encode(&first), encode(&7u32)]
+            .into_iter()
+            .flatten()
+            .collect();
+        store(&path, &parts);
+        let loaded = load(&path).unwrap_or_else(|| panic!("no cache"));
+        assert_eq!(loaded.get::<Vec<String>>(0), Some(first));
+        assert_eq!(loaded.get::<u32>(1), Some(7));
+        assert_eq!(loaded.get::<u32>(2), None);
         std::fs::write(&path, b"something else").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(load::<Vec<String>>(&path), None);
+        assert!(load(&path).is_none());
     }
 }

@@ -7,7 +7,7 @@ use crate::args::Format;
 use crate::error::{exit, CliError};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
+    let graph = ctx.graph_listing()?;
     let points: Vec<_> = graph
         .revisions()
         .map(|revision| (revision, graph.children_of(&revision.id)))

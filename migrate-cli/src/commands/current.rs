@@ -30,10 +30,15 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
     if args.check_heads {
         return check_heads(ctx, args.format);
     }
-    let graph = ctx.graph()?;
+    // The listing suffices unless a revision stopped part-way: then its statement is shown,
+    // and that needs the SQL.
+    let mut graph = ctx.graph_listing()?;
     let mut conn = ctx.connect_existing("current")?;
     let version_table = ctx.config.version_table.clone();
     let rows = runner::applied_rows(&mut conn, &graph, &version_table)?;
+    if rows.iter().any(|r| r.state.is_unfinished()) {
+        graph = ctx.graph()?;
+    }
     let applied = runner::applied_ids(&rows);
     let current = graph.current(&applied);
     let heads: Vec<String> = graph.heads().iter().map(|r| r.id.clone()).collect();
@@ -79,7 +84,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &CurrentArgs) -> Result<i32, CliError
 }
 
 fn check_heads(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
+    // Readiness is the graph's shape against the version table: no SQL needed.
+    let graph = ctx.graph_listing()?;
     let mut conn = ctx.connect_existing("current")?;
     let status = runner::status(&mut conn, &graph, &ctx.config.version_table)?;
     let readiness = status.readiness();

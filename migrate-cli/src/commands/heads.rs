@@ -8,7 +8,7 @@ use crate::args::Format;
 use crate::error::{exit, CliError};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
+    let graph = ctx.graph_listing()?;
     if format == Format::Json {
         let heads: Vec<_> = graph.heads().iter().map(|r| json::revision(r)).collect();
         ctx.print(&json!({ "heads": heads }).to_string())?;

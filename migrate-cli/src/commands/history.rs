@@ -29,7 +29,13 @@ pub struct HistoryArgs {
 }
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &HistoryArgs) -> Result<i32, CliError> {
-    let graph = ctx.graph()?;
+    // What stopped a revision part-way names its statement, so --indicate-current reads the
+    // SQL; the plain listing does not.
+    let graph = if args.indicate_current {
+        ctx.graph()?
+    } else {
+        ctx.graph_listing()?
+    };
     // The range may be relative to where the database is.
     let relative = args.rev_range.as_deref().is_some_and(|spec| {
         spec.split(':')

@@ -299,6 +299,15 @@ impl Ctx<'_> {
         Ok((!missing.is_empty()).then(|| scan::report(&missing, &workspace.root)))
     }
 
+    /// The revision graph without its SQL, for a command that only lists revisions (see
+    /// [`Graph::load_listing`]).
+    pub fn graph_listing(&self) -> Result<Graph, CliError> {
+        Ok(match self.history {
+            History::Embedded(migrations) => migrations.graph()?,
+            History::Directory => Graph::load_listing(&self.config.migrations_dir)?,
+        })
+    }
+
     /// The revision graph: the one compiled into the binary, else the migrations directory.
     pub fn graph(&self) -> Result<Graph, CliError> {
         Ok(match self.history {

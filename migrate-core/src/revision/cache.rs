@@ -4,14 +4,18 @@
 //! directory's folder list likewise, while the directory's stamp is unchanged. Any added,
 //! removed, renamed or edited file changes a stamp, and that folder is read as if there were
 //! no cache. Errors are never cached: a folder that does not parse is read every time.
+//!
+//! The cache file has two parts: the folders without their SQL, and their SQL. A listing
+//! (`heads`, `history`) decodes only the first.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use super::folder::{self, Entry};
-use super::format::Revision;
+use super::format::{Revision, METADATA};
 use super::read::{parse_folder, read_folders};
 use crate::error::Result;
 use crate::file_cache::{self, Stamp};
@@ -31,14 +35,51 @@ struct StoredFolder {
     stamp: Stamp,
     /// Every file that was read, with its stamp.
     files: Vec<(String, Stamp)>,
+    /// The revision, its SQL empty (kept in the second part).
     revision: Revision,
     /// Whether the folder carries the graph keys (see `read::parse_folder`).
     keyed: bool,
 }
 
-/// A folder read from disk: the parsed revision, and a cache entry when its files are
-/// settled enough to be trusted next time.
-type Fresh = Result<((Revision, bool), Option<StoredFolder>)>;
+/// A revision's SQL, as the second part of the cache keeps it (one per stored folder).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct StoredSql {
+    up: String,
+    down: String,
+    dialects: BTreeMap<String, (String, String)>,
+}
+
+impl StoredSql {
+    /// The revision's SQL moved out, leaving it empty.
+    fn take(revision: &mut Revision) -> StoredSql {
+        StoredSql {
+            up: std::mem::take(&mut revision.up_sql),
+            down: std::mem::take(&mut revision.down_sql),
+            dialects: std::mem::take(&mut revision.dialect_sql),
+        }
+    }
+
+    fn put(self, revision: &mut Revision) {
+        revision.up_sql = self.up;
+        revision.down_sql = self.down;
+        revision.dialect_sql = self.dialects;
+    }
+}
+
+/// What a command takes from each folder, and so which stamps must still match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// Everything: the SQL too. Every file of the folder and the folder itself are checked.
+    Everything,
+    /// What a listing shows (ids, parents, messages, labels): only `metadata.toml` is
+    /// checked (the folder, for a plain diesel folder without one), and the revisions' SQL
+    /// is left empty, so that nothing stale can be run or checksummed.
+    Listing,
+}
+
+/// A folder read from disk: the parsed revision, and a cache entry (with its SQL) when its
+/// files are settled enough to be trusted next time.
+type Fresh = Result<((Revision, bool), Option<(StoredFolder, StoredSql)>)>;
 
 /// Where the cache of `dir` is kept; `None` when caches are off.
 pub(super) fn cache_file(dir: &Path) -> Option<PathBuf> {
@@ -46,14 +87,30 @@ pub(super) fn cache_file(dir: &Path) -> Option<PathBuf> {
     file_cache::path("revisions", &[absolute.as_os_str().as_encoded_bytes()])
 }
 
+/// The cache's two parts: the SQL part only when asked for and of the right length.
+fn load(path: Option<&Path>, with_sql: bool) -> (Stored, Option<Vec<StoredSql>>) {
+    let Some(parts) = path.and_then(file_cache::load) else {
+        return (Stored::default(), None);
+    };
+    let stored: Stored = parts.get(0).unwrap_or_default();
+    let sql = with_sql
+        .then(|| parts.get::<Vec<StoredSql>>(1))
+        .flatten()
+        .filter(|sql| sql.len() == stored.folders.len());
+    (stored, sql)
+}
+
 /// Every revision folder of `dir`, parsed: from the cache at `cache_path` where it is
 /// current, else read.
 pub(super) fn read_all_cached(
     dir: &Path,
     cache_path: Option<&Path>,
+    need: Need,
 ) -> Result<Vec<Result<(Revision, bool)>>> {
     let started = SystemTime::now();
-    let stored: Stored = cache_path.and_then(file_cache::load).unwrap_or_default();
+    let (stored, mut stored_sql) = load(cache_path, need == Need::Everything);
+    // Without the SQL part, nothing stored can serve a command that needs the SQL.
+    let usable = need == Need::Listing || stored_sql.is_some();
 
     let dir_stamp = Stamp::of(dir);
     let (entries, listed) = match &stored.listing {
@@ -74,9 +131,10 @@ pub(super) fn read_all_cached(
     let dir_handle = std::fs::File::open(dir).ok();
     let current: Vec<Option<usize>> = read_folders(&entries, |entry| {
         Ok(stored_index(&stored.folders, &entry.name).filter(|&i| {
-            dir_handle
-                .as_ref()
-                .is_some_and(|handle| is_current(&stored.folders[i], handle, dir))
+            usable
+                && dir_handle
+                    .as_ref()
+                    .is_some_and(|handle| is_current(&stored.folders[i], handle, dir, need))
         }))
     })
     .into_iter()
@@ -96,26 +154,39 @@ pub(super) fn read_all_cached(
 
     let changed = listed || !misses.is_empty() || entries.len() != stored.folders.len();
     if let (true, Some(path)) = (changed, cache_path) {
-        save(
-            path, &stored, &entries, &current, &fresh, dir_stamp, started,
-        );
+        // A listing did not decode the SQL part; writing the cache back needs it.
+        if stored_sql.is_none() {
+            stored_sql = load(Some(path), true).1;
+        }
+        let saved = Saved {
+            stored: &stored,
+            stored_sql: stored_sql.as_deref(),
+            entries: &entries,
+            current: &current,
+            fresh: &fresh,
+        };
+        saved.write(path, dir_stamp, started);
     }
 
-    let mut stored_folders: Vec<Option<StoredFolder>> =
-        stored.folders.into_iter().map(Some).collect();
+    let mut folders: Vec<Option<StoredFolder>> = stored.folders.into_iter().map(Some).collect();
     let mut fresh = fresh.into_iter();
     Ok(entries
         .into_iter()
         .zip(current)
         .map(
-            |(entry, found)| match found.and_then(|i| stored_folders[i].take()) {
-                Some(hit) => {
+            |(entry, found)| match found.and_then(|i| Some((i, folders[i].take()?))) {
+                Some((i, hit)) => {
                     let mut revision = hit.revision;
                     revision.dir = entry.path;
+                    if let (Need::Everything, Some(sql)) = (need, stored_sql.as_mut()) {
+                        std::mem::take(&mut sql[i]).put(&mut revision);
+                    }
                     Ok((revision, hit.keyed))
                 }
                 None => match fresh.next() {
-                    Some(read) => read.map(|(parsed, _)| parsed),
+                    Some(read) => {
+                        read.map(|((revision, keyed), _)| (for_need(revision, need), keyed))
+                    }
                     None => Err(crate::error::Error::Graph(format!(
                         "{}: the folder could not be read",
                         entry.path.display()
@@ -130,11 +201,27 @@ fn stored_index(folders: &[StoredFolder], name: &str) -> Option<usize> {
     folders.binary_search_by(|f| f.name.as_str().cmp(name)).ok()
 }
 
-fn is_current(stored: &StoredFolder, dir: &std::fs::File, dir_path: &Path) -> bool {
-    Stamp::at(dir, dir_path, &stored.name) == Some(stored.stamp)
-        && stored.files.iter().all(|(file, stamp)| {
-            Stamp::at(dir, dir_path, &format!("{}/{file}", stored.name)) == Some(*stamp)
-        })
+fn is_current(stored: &StoredFolder, dir: &std::fs::File, dir_path: &Path, need: Need) -> bool {
+    let file_is_current = |(file, stamp): &(String, Stamp)| {
+        Stamp::at(dir, dir_path, &format!("{}/{file}", stored.name)) == Some(*stamp)
+    };
+    let folder_is_current = || Stamp::at(dir, dir_path, &stored.name) == Some(stored.stamp);
+    match need {
+        Need::Everything => folder_is_current() && stored.files.iter().all(file_is_current),
+        Need::Listing => match stored.files.iter().find(|(file, _)| file == METADATA) {
+            Some(metadata) => file_is_current(metadata),
+            // A metadata.toml added to a plain diesel folder changes the folder's stamp.
+            None => folder_is_current(),
+        },
+    }
+}
+
+/// The revision as `need` asks: without its SQL for a listing.
+fn for_need(mut revision: Revision, need: Need) -> Revision {
+    if need == Need::Listing {
+        StoredSql::take(&mut revision);
+    }
+    revision
 }
 
 fn read_fresh(entry: &Entry, started: SystemTime) -> Fresh {
@@ -142,45 +229,66 @@ fn read_fresh(entry: &Entry, started: SystemTime) -> Fresh {
     let parsed = parse_folder(files)?;
     let settled = stamps.folder.is_settled(started)
         && stamps.files.iter().all(|(_, s)| s.is_settled(started));
-    let stored = settled.then(|| StoredFolder {
-        name: entry.name.clone(),
-        stamp: stamps.folder,
-        files: stamps.files,
-        revision: Revision {
+    let stored = settled.then(|| {
+        let mut revision = Revision {
             dir: PathBuf::new(),
             ..parsed.0.clone()
-        },
-        keyed: parsed.1,
+        };
+        let sql = StoredSql::take(&mut revision);
+        let folder = StoredFolder {
+            name: entry.name.clone(),
+            stamp: stamps.folder,
+            files: stamps.files,
+            revision,
+            keyed: parsed.1,
+        };
+        (folder, sql)
     });
     Ok((parsed, stored))
 }
 
-/// Writes the cache of this read: the folders still current, the settled ones just read.
-fn save(
-    path: &Path,
-    stored: &Stored,
-    entries: &[Entry],
-    current: &[Option<usize>],
-    fresh: &[Fresh],
-    dir_stamp: Option<Stamp>,
-    started: SystemTime,
-) {
-    let mut fresh = fresh.iter();
-    let mut folders = Vec::with_capacity(entries.len());
-    for found in current {
-        match found {
-            Some(i) => folders.push(stored.folders[*i].clone()),
-            None => {
-                if let Some(Ok((_, Some(new)))) = fresh.next() {
-                    folders.push(new.clone());
+/// What a read leaves to write back: the folders still current, the settled ones just read.
+struct Saved<'a> {
+    stored: &'a Stored,
+    stored_sql: Option<&'a [StoredSql]>,
+    entries: &'a [Entry],
+    current: &'a [Option<usize>],
+    fresh: &'a [Fresh],
+}
+
+impl Saved<'_> {
+    fn write(&self, path: &Path, dir_stamp: Option<Stamp>, started: SystemTime) {
+        let mut fresh = self.fresh.iter();
+        let mut folders = Vec::with_capacity(self.entries.len());
+        let mut sql = Vec::with_capacity(self.entries.len());
+        for found in self.current {
+            match (found, self.stored_sql) {
+                (Some(i), Some(stored_sql)) => {
+                    folders.push(self.stored.folders[*i].clone());
+                    sql.push(stored_sql[*i].clone());
+                }
+                // A folder found current by a listing whose SQL cannot be had: left out,
+                // it is read again next time.
+                (Some(_), None) => {}
+                (None, _) => {
+                    if let Some(Ok((_, Some((new, new_sql))))) = fresh.next() {
+                        folders.push(new.clone());
+                        sql.push(new_sql.clone());
+                    }
                 }
             }
         }
+        let listing = dir_stamp
+            .filter(|s| s.is_settled(started))
+            .map(|s| (s, self.entries.iter().map(|e| e.name.clone()).collect()));
+        let parts = [
+            file_cache::encode(&Stored { listing, folders }),
+            file_cache::encode(&sql),
+        ];
+        if let [Some(first), Some(second)] = parts {
+            file_cache::store(path, &[first, second]);
+        }
     }
-    let listing = dir_stamp
-        .filter(|s| s.is_settled(started))
-        .map(|s| (s, entries.iter().map(|e| e.name.clone()).collect()));
-    file_cache::store(path, &Stored { listing, folders });
 }
 
 #[cfg(test)]
@@ -220,7 +328,7 @@ mod tests {
 
     fn read(dir: &Path, cache: &Path) -> Vec<Revision> {
         check(
-            check(read_all_cached(dir, Some(cache)))
+            check(read_all_cached(dir, Some(cache), Need::Everything))
                 .into_iter()
                 .map(|r| r.map(|(rev, _)| rev))
                 .collect::<Result<Vec<_>>>(),
@@ -281,12 +389,49 @@ mod tests {
         assert_eq!(
             read(&dir, &cache),
             check(
-                check(read_all_cached(&dir, None))
+                check(read_all_cached(&dir, None, Need::Everything))
                     .into_iter()
                     .map(|r| r.map(|(rev, _)| rev))
                     .collect::<Result<Vec<_>>>()
             )
         );
+    }
+
+    #[test]
+    fn a_listing_checks_metadata_and_never_hands_out_sql() {
+        let root = check(tempfile::tempdir());
+        let cache_dir = check(tempfile::tempdir());
+        let cache = cache_dir.path().join("revisions.bin");
+        let dir = root.path().join("migrations");
+        let a = folder(
+            &dir,
+            "2026-01-01-000000_a",
+            "a",
+            &[],
+            "CREATE TABLE a (x INTEGER);",
+        );
+        age(&dir);
+        let listing = |cache: &Path| -> Vec<Revision> {
+            check(
+                check(read_all_cached(&dir, Some(cache), Need::Listing))
+                    .into_iter()
+                    .map(|r| r.map(|(rev, _)| rev))
+                    .collect::<Result<Vec<_>>>(),
+            )
+        };
+        let first = listing(&cache);
+        assert_eq!(first[0].message, "a");
+        assert_eq!(first[0].up_sql, "", "a listing carries no SQL");
+        // Cached by the listing, then read in full: the SQL is there.
+        assert_eq!(read(&dir, &cache)[0].up_sql, "CREATE TABLE a (x INTEGER);");
+        let metadata = check(std::fs::read_to_string(a.join("metadata.toml")));
+        check(std::fs::write(
+            a.join("metadata.toml"),
+            metadata.replace("message = \"a\"", "message = \"b\""),
+        ));
+        age(&a.join("metadata.toml"));
+        assert_eq!(listing(&cache)[0].message, "b");
+        assert_eq!(listing(&cache)[0].up_sql, "");
     }
 
     #[test]
@@ -303,8 +448,8 @@ mod tests {
             "CREATE TABLE a (x INTEGER);",
         );
         read(&dir, &cache);
-        let stored: Option<Stored> = file_cache::load(&cache);
-        assert!(stored.is_none_or(|s| s.folders.is_empty() && s.listing.is_none()));
+        let (stored, _) = load(Some(&cache), false);
+        assert!(stored.folders.is_empty() && stored.listing.is_none());
     }
 
     #[test]
@@ -320,7 +465,7 @@ mod tests {
         ));
         age(&dir);
         for _ in 0..2 {
-            let outcome = check(read_all_cached(&dir, Some(&cache)));
+            let outcome = check(read_all_cached(&dir, Some(&cache), Need::Everything));
             assert!(outcome[0].is_err());
         }
     }

@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+use super::cache::Need;
 use super::format::Revision;
 use super::read::read_all;
 use crate::error::{Error, Result};
@@ -33,7 +34,14 @@ impl Graph {
     /// Reads and validates every revision folder of `dir`. A missing directory is an error that
     /// says to run `init`.
     pub fn load(dir: &Path) -> Result<Graph> {
-        Graph::from_revisions(read_all(dir)?)
+        Graph::from_revisions(read_all(dir, Need::Everything)?)
+    }
+
+    /// The graph of `dir` for a command that lists revisions and never runs, checksums or
+    /// shows their SQL (`heads`, `branches`, `history`): every revision's SQL is empty, and
+    /// of each folder the cache checks only `metadata.toml`, one `stat` instead of four.
+    pub fn load_listing(dir: &Path) -> Result<Graph> {
+        Graph::from_revisions(read_all(dir, Need::Listing)?)
     }
 
     /// True when there are no revisions.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use chrono::SecondsFormat;
 
-use super::cache::{cache_file, read_all_cached};
+use super::cache::{cache_file, read_all_cached, Need};
 use super::folder::{self, down_file, entries, up_file, Entry, FolderFiles};
 use super::format::{
     dialect_names, diesel_version, is_dialect, version_time, MetadataIn, Revision,
@@ -48,9 +48,10 @@ pub(super) fn read_metadata(path: &Path) -> Result<Option<MetadataIn>> {
     }
 }
 
-/// Reads every revision folder of `dir`, each from the cache while its files are unchanged.
-pub(crate) fn read_all(dir: &Path) -> Result<Vec<Revision>> {
-    assemble(read_all_cached(dir, cache_file(dir).as_deref())?)
+/// Reads every revision folder of `dir`, each from the cache while the files `need` names
+/// are unchanged.
+pub(crate) fn read_all(dir: &Path, need: Need) -> Result<Vec<Revision>> {
+    assemble(read_all_cached(dir, cache_file(dir).as_deref(), need)?)
 }
 
 /// Reads every folder's files without parsing them (what an embedding includes), after
