@@ -1,5 +1,7 @@
 //! What the bench binaries share.
 
+pub mod schema;
+
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -72,4 +74,32 @@ pub fn migrate_binary(given: Option<&Path>) -> Result<std::path::PathBuf, String
         ));
     }
     Ok(migrate)
+}
+
+/// Runs `command` to completion and returns its wall time; an error with its stderr when it
+/// fails.
+pub fn timed(command: &mut std::process::Command) -> Result<std::time::Duration, String> {
+    let started = std::time::Instant::now();
+    let out = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    let elapsed = started.elapsed();
+    if !out.status.success() {
+        return Err(format!(
+            "{command:?} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(elapsed)
+}
+
+/// Runs one SQL command with `psql` against `url`.
+pub fn psql(url: &str, sql: &str) -> Result<(), String> {
+    timed(std::process::Command::new("psql").args(["-X", "-q", "-c", sql, url])).map(drop)
+}
+
+/// `url` with its database replaced by `name`.
+pub fn with_database(url: &str, name: &str) -> Result<String, String> {
+    let mut parsed = url::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+    parsed.set_path(name);
+    Ok(parsed.to_string())
 }

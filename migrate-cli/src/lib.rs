@@ -10,6 +10,7 @@ mod output;
 mod scan;
 mod shim;
 mod workspace;
+mod workspace_cache;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -92,19 +93,33 @@ pub fn stock_main_with(args: Vec<OsString>) -> ! {
     std::process::exit(code)
 }
 
-/// Builds and runs the workspace's model binary; `None` when there is no workspace.
+/// Builds and runs the workspace's model binary; `None` when there is no workspace. While
+/// nothing it was built from changed, the model binary runs at once (see `workspace_cache`).
 fn run_in_workspace(
     cli: &Cli,
     args: &[OsString],
     err: &mut dyn Write,
 ) -> Result<Option<i32>, CliError> {
+    let cache = workspace_cache::cache_path(cli.global.manifest_path.as_deref());
+    if let Some(learned) = cache
+        .as_deref()
+        .and_then(workspace_cache::Learned::load_current)
+    {
+        let config = config::Config::resolve(&cli.global)?;
+        if learned.configured == config.model_crates {
+            cli.command.precheck(&config)?;
+            let root = &learned.workspace.root;
+            return shim::run(&learned.shim_binary, root, args, cache.as_deref()).map(Some);
+        }
+    }
     let Some(workspace) = workspace::Workspace::locate(cli.global.manifest_path.as_deref())? else {
         return Ok(None);
     };
     let config = config::Config::resolve(&cli.global)?;
     // What can fail without the models fails before a minute of compiling.
     cli.command.precheck(&config)?;
-    let crates = scan::model_crates(&workspace, config.model_crates.as_deref())?;
+    let scans = scan::scan_all(&workspace);
+    let crates = scan::model_crates(&workspace, &scans, config.model_crates.as_deref())?;
     if crates.is_empty() {
         return Err(CliError::Refused(format!(
             "no library in the workspace at {} depends on migrate-core, so there are no models to link\n  \
@@ -112,7 +127,27 @@ fn run_in_workspace(
             workspace.root.display()
         )));
     }
-    shim::build_and_run(&workspace, &crates, args, cli.global.quiet, err).map(Some)
+    let binary = match shim::build(&workspace, &crates, cli.global.quiet, err)? {
+        Ok(binary) => binary,
+        Err(code) => return Ok(Some(code)),
+    };
+    let linked: Vec<String> = crates.iter().map(|m| m.package.clone()).collect();
+    let root = workspace.root.clone();
+    let learned = workspace_cache::Learned::new(
+        workspace,
+        scans,
+        config.model_crates.clone(),
+        linked,
+        binary.clone(),
+    );
+    let stored = match (learned, cache) {
+        (Some(learned), Some(path)) => {
+            learned.store(&path);
+            Some(path)
+        }
+        _ => None,
+    };
+    shim::run(&binary, &root, args, stored.as_deref()).map(Some)
 }
 
 /// Runs a command line with the linked models, printing to stdout and stderr; returns the

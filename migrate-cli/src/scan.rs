@@ -9,7 +9,7 @@ use crate::error::CliError;
 use crate::workspace::{Member, Workspace};
 
 /// A `#[derive(Model)]` struct found in the sources.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FoundModel {
     pub struct_name: String,
     pub package: String,
@@ -24,13 +24,19 @@ pub struct FoundModel {
 /// linked and cargo reports the error).
 pub fn model_crates<'w>(
     workspace: &'w Workspace,
+    scans: &[(String, MemberScan)],
     configured: Option<&[String]>,
 ) -> Result<Vec<&'w Member>, CliError> {
+    let may_define_models = |member: &Member| {
+        scans
+            .iter()
+            .any(|(package, scan)| *package == member.package && scan.may_define_models())
+    };
     match configured {
         None => Ok(workspace
             .members
             .iter()
-            .filter(|m| m.uses_core && scan_member(m).may_define_models())
+            .filter(|m| m.uses_core && may_define_models(m))
             .collect()),
         Some(names) => names
             .iter()
@@ -55,8 +61,21 @@ pub fn model_crates<'w>(
     }
 }
 
-/// The models in the workspace sources that `registry` does not hold.
-pub fn unregistered(workspace: &Workspace, registry: Option<&Registry>) -> Vec<FoundModel> {
+/// Every member's scan, by package name.
+pub fn scan_all(workspace: &Workspace) -> Vec<(String, MemberScan)> {
+    workspace
+        .members
+        .iter()
+        .map(|member| (member.package.clone(), scan_member(member)))
+        .collect()
+}
+
+/// The models in the workspace sources (as `scans` found them) that `registry` does not hold.
+pub fn unregistered(
+    workspace: &Workspace,
+    scans: &[(String, MemberScan)],
+    registry: Option<&Registry>,
+) -> Vec<FoundModel> {
     let registered: Vec<(String, PathBuf)> = registry
         .map(|r| {
             r.models
@@ -71,8 +90,8 @@ pub fn unregistered(workspace: &Workspace, registry: Option<&Registry>) -> Vec<F
         })
         .unwrap_or_default();
     let mut missing = Vec::new();
-    for member in &workspace.members {
-        for found in scan_member(member).models {
+    for (_, scan) in scans {
+        for found in scan.models.iter().cloned() {
             let file = canonical(&found.file);
             if !registered
                 .iter()
@@ -117,7 +136,7 @@ fn canonical(path: &Path) -> PathBuf {
 }
 
 /// What the sources of a member's library hold.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MemberScan {
     pub models: Vec<FoundModel>,
     /// Some file could not be read or parsed, so models may be missing from `models`.

@@ -45,7 +45,7 @@ struct Dependency {
 }
 
 /// A workspace member with a library.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, Deserialize)]
 pub struct Member {
     pub package: String,
     /// The library's crate name, as code names it (`use NAME as _;`).
@@ -57,7 +57,7 @@ pub struct Member {
     pub uses_core: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, Deserialize)]
 pub struct Workspace {
     pub root: PathBuf,
     pub target_dir: PathBuf,

@@ -40,9 +40,12 @@ pub struct Stamp {
 impl Stamp {
     /// The stamp of `path` (following links); `None` when it cannot be read.
     pub fn of(path: &Path) -> Option<Stamp> {
-        std::fs::File::open(path)
+        #[cfg(unix)]
+        return rustix::fs::stat(path).ok().map(Stamp::from_stat);
+        #[cfg(not(unix))]
+        return std::fs::metadata(path)
             .ok()
-            .and_then(|f| Stamp::of_file(&f))
+            .map(|m| Stamp::from_metadata(&m));
     }
 
     /// The stamp of an open file.

@@ -10,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
-use std::time::{Duration, Instant};
 
 use clap::Parser;
 
@@ -56,21 +55,21 @@ fn run(args: &Args) -> Result<bool, String> {
         .map(|n| format!("BEGIN;\n{}COMMIT;\n", bench::create_table_sql(n)))
         .collect();
     std::fs::write(&floor_sql, script).map_err(|e| e.to_string())?;
-    let scratch_url = with_database(&args.postgres, SCRATCH)?;
+    let scratch_url = bench::with_database(&args.postgres, SCRATCH)?;
 
     let mut ours = Vec::with_capacity(args.runs);
     let mut floor = Vec::with_capacity(args.runs);
     // Alternated, so that a slow moment of the machine hits both sides alike.
     for _ in 0..args.runs {
         recreate(&args.postgres)?;
-        ours.push(timed(
+        ours.push(bench::timed(
             Command::new(&migrate)
                 .args(["--database-url", &scratch_url, "-q", "upgrade", "head"])
                 .current_dir(project.path())
                 .env_remove("DATABASE_URL"),
         )?);
         recreate(&args.postgres)?;
-        floor.push(timed(Command::new("psql").args([
+        floor.push(bench::timed(Command::new("psql").args([
             "-X",
             "-q",
             "-v",
@@ -80,7 +79,7 @@ fn run(args: &Args) -> Result<bool, String> {
             &scratch_url,
         ]))?);
     }
-    psql(
+    bench::psql(
         &args.postgres,
         &format!("DROP DATABASE IF EXISTS {SCRATCH}"),
     )?;
@@ -103,33 +102,9 @@ fn run(args: &Args) -> Result<bool, String> {
     Ok(ratio <= args.goal)
 }
 
-fn timed(command: &mut Command) -> Result<Duration, String> {
-    let started = Instant::now();
-    let out = command.output().map_err(|e| e.to_string())?;
-    let elapsed = started.elapsed();
-    if !out.status.success() {
-        return Err(format!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(elapsed)
-}
-
 fn recreate(admin_url: &str) -> Result<(), String> {
-    psql(admin_url, &format!("DROP DATABASE IF EXISTS {SCRATCH}"))?;
-    psql(admin_url, &format!("CREATE DATABASE {SCRATCH}"))
-}
-
-fn psql(url: &str, sql: &str) -> Result<(), String> {
-    timed(Command::new("psql").args(["-X", "-q", "-c", sql, url])).map(drop)
-}
-
-/// `url` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> Result<String, String> {
-    let mut parsed = url::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
-    parsed.set_path(name);
-    Ok(parsed.to_string())
+    bench::psql(admin_url, &format!("DROP DATABASE IF EXISTS {SCRATCH}"))?;
+    bench::psql(admin_url, &format!("CREATE DATABASE {SCRATCH}"))
 }
 
 fn path_text(path: &Path) -> Result<&str, String> {

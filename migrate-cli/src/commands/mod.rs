@@ -34,6 +34,7 @@ use crate::output::Output;
 use crate::scan;
 use crate::workspace::Workspace;
 use crate::{History, Models};
+use std::path::Path;
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -292,10 +293,21 @@ impl Ctx<'_> {
         if matches!(self.models, Models::Given(_)) {
             return Ok(None);
         }
-        let Some(workspace) = Workspace::locate(self.config.manifest_path.as_deref())? else {
-            return Ok(None);
+        // The stock binary hands over what it learned of the workspace; else ask cargo.
+        let learned = std::env::var_os(crate::workspace_cache::CACHE_ENV)
+            .and_then(|path| crate::workspace_cache::Learned::load_current(Path::new(&path)));
+        let (workspace, scans) = match learned {
+            Some(learned) => (learned.workspace, learned.scans),
+            None => {
+                let Some(workspace) = Workspace::locate(self.config.manifest_path.as_deref())?
+                else {
+                    return Ok(None);
+                };
+                let scans = scan::scan_all(&workspace);
+                (workspace, scans)
+            }
         };
-        let missing = scan::unregistered(&workspace, registry);
+        let missing = scan::unregistered(&workspace, &scans, registry);
         Ok((!missing.is_empty()).then(|| scan::report(&missing, &workspace.root)))
     }
 
