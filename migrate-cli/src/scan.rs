@@ -1,6 +1,7 @@
 //! The registration check: find every `#[derive(Model)]` in the workspace's library sources
 //! and report those the running binary did not register (their crate is not linked).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use migrate_core::Registry;
@@ -76,14 +77,22 @@ pub fn unregistered(
     scans: &[(String, MemberScan)],
     registry: Option<&Registry>,
 ) -> Vec<FoundModel> {
-    let registered: Vec<(String, PathBuf)> = registry
+    // Each file resolved once: hundreds of models usually live in a handful of files.
+    let mut resolved: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut canonical_once = |path: PathBuf| -> PathBuf {
+        resolved
+            .entry(path)
+            .or_insert_with_key(|path| canonical(path))
+            .clone()
+    };
+    let registered: HashSet<(String, PathBuf)> = registry
         .map(|r| {
             r.models
                 .iter()
                 .map(|m| {
                     (
                         m.struct_name.to_owned(),
-                        canonical(&workspace.root.join(m.location.file)),
+                        canonical_once(workspace.root.join(m.location.file)),
                     )
                 })
                 .collect()
@@ -91,13 +100,13 @@ pub fn unregistered(
         .unwrap_or_default();
     let mut missing = Vec::new();
     for (_, scan) in scans {
-        for found in scan.models.iter().cloned() {
-            let file = canonical(&found.file);
-            if !registered
-                .iter()
-                .any(|(name, path)| *name == found.struct_name && *path == file)
-            {
-                missing.push(found);
+        for found in &scan.models {
+            let key = (
+                found.struct_name.clone(),
+                canonical_once(found.file.clone()),
+            );
+            if !registered.contains(&key) {
+                missing.push(found.clone());
             }
         }
     }

@@ -4,6 +4,7 @@
 //! `postgres` feature can still write PostgreSQL migrations; introspecting and locking need a
 //! live connection and come with the feature.
 
+mod catalog;
 mod connection;
 mod enums;
 mod introspect;
