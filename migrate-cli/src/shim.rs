@@ -13,7 +13,13 @@ use crate::workspace::{Member, Workspace};
 const SHIM_NAME: &str = "migrate-shim";
 
 /// The shim's dependencies that do a command's work, compiled with optimizations.
-const OPTIMIZED: &[&str] = &["migrate-core", "migrate-cli", "diesel", "libsqlite3-sys"];
+const OPTIMIZED: &[&str] = &[
+    "migrate-core",
+    "migrate-cli",
+    "diesel",
+    "libsqlite3-sys",
+    "sha2",
+];
 
 /// Tells the generated binary where the workspace is, to print paths relative to it.
 pub const WORKSPACE_ROOT_ENV: &str = "MIGRATE_WORKSPACE_ROOT";

@@ -337,48 +337,61 @@ impl Schema {
 /// name. Cycles (mutually referencing tables) cannot be ordered; their members keep name
 /// order, which is still deterministic.
 pub fn sort_by_dependencies(tables: &mut [Table]) {
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::{BTreeSet, HashMap};
 
+    // In rounds: each round is every table whose references all lie in earlier rounds, by
+    // name. Counting unresolved references keeps it linear in tables and references, where
+    // rescanning every table each round was quadratic on a long chain of foreign keys.
     tables.sort_by(|a, b| a.name.cmp(&b.name));
-    let names: BTreeSet<String> = tables.iter().map(|t| t.name.clone()).collect();
-    let mut remaining: BTreeMap<String, BTreeSet<String>> = tables
-        .iter()
-        .map(|t| {
-            let deps = t
-                .dependencies()
-                .filter(|d| names.contains(*d))
-                .map(str::to_owned)
-                .collect();
-            (t.name.clone(), deps)
-        })
-        .collect();
-    let mut order: Vec<String> = Vec::with_capacity(tables.len());
-    while !remaining.is_empty() {
-        let ready: Vec<String> = remaining
-            .iter()
-            .filter(|(_, deps)| deps.is_empty())
-            .map(|(name, _)| name.clone())
-            .collect();
-        // A cycle: release the first remaining table by name.
-        let ready = if ready.is_empty() {
-            remaining.keys().take(1).cloned().collect()
-        } else {
-            ready
-        };
-        for name in &ready {
-            remaining.remove(name);
-        }
-        for deps in remaining.values_mut() {
-            for name in &ready {
-                deps.remove(name);
-            }
-        }
-        order.extend(ready);
-    }
-    let position: BTreeMap<&str, usize> = order
+    let index: HashMap<&str, usize> = tables
         .iter()
         .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let mut unresolved: Vec<usize> = Vec::with_capacity(tables.len());
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); tables.len()];
+    for (i, table) in tables.iter().enumerate() {
+        let deps: BTreeSet<usize> = table
+            .dependencies()
+            .filter_map(|d| index.get(d).copied())
+            .collect();
+        unresolved.push(deps.len());
+        for d in deps {
+            dependents[d].push(i);
+        }
+    }
+    let mut remaining: BTreeSet<usize> = (0..tables.len()).collect();
+    let mut ready: Vec<usize> = (0..tables.len()).filter(|&i| unresolved[i] == 0).collect();
+    let mut position = vec![0usize; tables.len()];
+    let mut placed = 0;
+    while let Some(&first) = remaining.iter().next() {
+        // A cycle: release the first remaining table by name.
+        let round = if ready.is_empty() {
+            vec![first]
+        } else {
+            std::mem::take(&mut ready)
+        };
+        for &i in &round {
+            remaining.remove(&i);
+            position[i] = placed;
+            placed += 1;
+        }
+        for &i in &round {
+            for &d in &dependents[i] {
+                if remaining.contains(&d) {
+                    unresolved[d] -= 1;
+                    if unresolved[d] == 0 {
+                        ready.push(d);
+                    }
+                }
+            }
+        }
+        ready.sort_unstable();
+    }
+    let position: HashMap<String, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), position[i]))
         .collect();
     tables.sort_by_key(|t| position.get(t.name.as_str()).copied().unwrap_or(usize::MAX));
 }
@@ -431,6 +444,29 @@ mod tests {
         ]);
         let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn a_long_chain_is_ordered_in_rounds() {
+        // t999 references nothing, each lower number references the next: name order is the
+        // opposite of dependency order. `x` and `y` are ready in the first round with t999.
+        let mut tables: Vec<Table> = (0..1000)
+            .map(|i| {
+                let refs: Vec<String> = if i < 999 {
+                    vec![format!("t{:03}", i + 1)]
+                } else {
+                    vec![]
+                };
+                let refs: Vec<&str> = refs.iter().map(String::as_str).collect();
+                table(&format!("t{i:03}"), &refs)
+            })
+            .collect();
+        tables.push(table("y", &[]));
+        tables.push(table("x", &[]));
+        let schema = Schema::new(tables);
+        let names: Vec<_> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names[..4], ["t999", "x", "y", "t998"]);
+        assert_eq!(names[names.len() - 1], "t000");
     }
 
     #[test]
