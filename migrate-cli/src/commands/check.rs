@@ -8,7 +8,12 @@ use crate::error::{exit, CliError};
 use super::Ctx;
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
-    let registry = match ctx.models.registry() {
+    // The handshake on its own thread while the models and the history are read; what fails
+    // is reported in the order of the steps (models, history, database).
+    let pending = ctx.pending_existing("check");
+    let ((registry, graph), conn) =
+        super::alongside(pending, || (ctx.models.registry(), ctx.graph()));
+    let registry = match registry {
         Ok(registry) => registry,
         Err(e @ migrate_core::Error::EmptyRegistry) => match ctx.unregistered_models(None)? {
             Some(report) => {
@@ -19,8 +24,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
         },
         Err(e) => return Err(e.into()),
     };
-    let graph = ctx.graph()?;
-    let mut conn = ctx.connect_existing("check")?;
+    let graph = graph?;
+    let mut conn = conn?;
     let version_table = ctx.config.version_table.clone();
     let drift = autogen::drift(
         &mut conn,

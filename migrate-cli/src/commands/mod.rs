@@ -211,6 +211,12 @@ impl Ctx<'_> {
     /// Connects for a command that only reads (or, like `resolve`, only rewrites what is
     /// there): a missing SQLite file is an error rather than a new empty database.
     pub fn connect_existing(&mut self, command: &str) -> Result<Connection, CliError> {
+        self.pending_existing(command)?.establish()
+    }
+
+    /// [`Ctx::connect_existing`] up to the handshake, which the caller may run on another
+    /// thread while it reads the models and the history.
+    pub fn pending_existing(&mut self, command: &str) -> Result<PendingConnection, CliError> {
         let url = self.url()?;
         if url.is_sqlite() && url.location() != ":memory:" {
             let path = std::path::Path::new(url.location());
@@ -224,32 +230,41 @@ impl Ctx<'_> {
                 )));
             }
         }
-        self.connect()
+        self.pending()
     }
 
-    /// Connects for a command that compares against the database without writing to it: a
-    /// missing SQLite file is read as the empty database it would be, and not created.
-    pub fn connect_or_empty(&mut self) -> Result<Connection, CliError> {
+    /// For a command that compares against the database without writing to it, up to the
+    /// handshake: a missing SQLite file is read as the empty database it would be, and not
+    /// created.
+    pub fn pending_or_empty(&mut self) -> Result<PendingConnection, CliError> {
         let url = self.url()?;
         if url.is_sqlite() && !std::path::Path::new(url.location()).exists() {
             self.out.note(&format!(
                 "{} does not exist yet; comparing with an empty database (`upgrade` creates it)",
                 url.display()
             ))?;
-            return Ok(Connection::establish(&DatabaseUrl::sqlite(":memory:"))?);
+            return Ok(PendingConnection {
+                url: DatabaseUrl::sqlite(":memory:"),
+                timeout: self.config.connect_timeout,
+            });
         }
-        self.connect()
+        self.pending()
     }
 
     /// Connects, saying which database when it is the embedded default. Creates a missing
     /// SQLite file: only commands that write call this directly.
     pub fn connect(&mut self) -> Result<Connection, CliError> {
+        self.pending()?.establish()
+    }
+
+    /// [`Ctx::connect`] up to the handshake.
+    fn pending(&mut self) -> Result<PendingConnection, CliError> {
         let url = self.url()?;
         self.announce(&url)?;
-        Ok(Connection::establish_within(
-            &url,
-            self.config.connect_timeout,
-        )?)
+        Ok(PendingConnection {
+            url,
+            timeout: self.config.connect_timeout,
+        })
     }
 
     /// Says which database a command uses: always for the embedded default, with `-v` else.
@@ -327,4 +342,35 @@ impl Ctx<'_> {
             History::Directory => Graph::load(&self.config.migrations_dir)?,
         })
     }
+}
+
+/// A connection whose checks are done and whose database was announced, the handshake still
+/// to make: on a server, TLS and authentication take as long as reading the models, so a
+/// command may make it on another thread meanwhile.
+#[derive(Debug)]
+pub struct PendingConnection {
+    url: DatabaseUrl,
+    timeout: std::time::Duration,
+}
+
+impl PendingConnection {
+    pub fn establish(self) -> Result<Connection, CliError> {
+        Ok(Connection::establish_within(&self.url, self.timeout)?)
+    }
+}
+
+/// Runs `work` while the handshake of `pending` is made on another thread; what fails is
+/// left to the caller to report in the order of its steps.
+pub fn alongside<T>(
+    pending: Result<PendingConnection, CliError>,
+    work: impl FnOnce() -> T,
+) -> (T, Result<Connection, CliError>) {
+    std::thread::scope(|scope| {
+        let connecting = scope.spawn(move || pending.and_then(PendingConnection::establish));
+        let done = work();
+        let conn = connecting
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (done, conn)
+    })
 }

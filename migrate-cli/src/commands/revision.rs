@@ -171,8 +171,11 @@ fn autogenerate(
     parents: &[String],
     others: &[&'static dyn migrate_core::dialect::Dialect],
 ) -> Result<Option<RevisionPlan>, CliError> {
-    let mut models = ctx.models.registry()?.schema();
-    let mut conn = ctx.connect_or_empty()?;
+    // The handshake on its own thread while the models are read.
+    let pending = ctx.pending_or_empty();
+    let (registry, conn) = super::alongside(pending, || ctx.models.registry());
+    let mut models = registry?.schema();
+    let mut conn = conn?;
     let version_table = ctx.config.version_table.clone();
     let filter = ctx.config.table_filter.clone();
     let mut plan_for = |models: &migrate_core::schema::Schema, question_renames: bool| {

@@ -1,6 +1,6 @@
 //! Pairing: tables and columns by name or rename hint, named objects by name.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::apply::{rename_columns, rename_tables};
 use super::Op;
@@ -29,17 +29,23 @@ pub fn diff(from: &Schema, to: &Schema) -> Vec<Op> {
         }
     }
     let renamed_from = rename_tables(from, &renamed_tables);
+    // By name: hundreds of tables are paired without a scan per table.
+    let before_by_name: HashMap<&str, &Table> = renamed_from
+        .tables
+        .iter()
+        .map(|t| (t.name.as_str(), t))
+        .collect();
 
     // Referencing tables are dropped before the tables they reference.
     for before in renamed_from.tables.iter().rev() {
-        if to.table(&before.name).is_none() {
+        if !to_names.contains(before.name.as_str()) {
             ops.push(Op::DropTable {
                 table: before.clone(),
             });
         }
     }
     for after in &to.tables {
-        match renamed_from.table(&after.name) {
+        match before_by_name.get(after.name.as_str()) {
             None => ops.push(Op::CreateTable {
                 table: after.clone(),
             }),

@@ -34,9 +34,13 @@ fn in_transaction(conn: &mut PgConnection) -> bool {
 impl Backend for PostgresBackend {
     diesel_common!(
         dialect: Postgres,
-        table_exists: "SELECT COUNT(*) AS n FROM pg_catalog.pg_tables \
-                       WHERE (schemaname = current_schema() AND tablename = $1) \
-                       OR schemaname || '.' || tablename = $1"
+        // The catalogs themselves, not the `pg_tables` view: a first query on a new
+        // session plans every join the view hides.
+        table_exists: "SELECT COUNT(*) AS n FROM pg_catalog.pg_class c \
+                       JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace \
+                       WHERE c.relkind IN ('r', 'p') \
+                       AND ((s.nspname = current_schema() AND c.relname = $1) \
+                       OR s.nspname || '.' || c.relname = $1)"
     );
 
     fn lock(&mut self, wait: &mut crate::dialect::LockWait<'_>) -> Result<()> {
