@@ -254,11 +254,11 @@ pub struct Drift<'g> {
 pub fn drift<'g>(
     conn: &mut Connection,
     graph: &'g Graph,
-    models: &Schema,
+    models: Schema,
     version_table: &str,
     filter: &TableFilter,
 ) -> Result<Drift<'g>> {
-    let models = &filter.apply(models.clone());
+    let models = &filter.apply(models);
     let dialect = conn.dialect();
     let rows = runner::applied_rows(conn, graph, version_table)?;
     let edited = runner::edited_revisions(graph, &rows, dialect.name());
@@ -302,8 +302,16 @@ impl Comparison {
 
 /// Compares normalized models with the normalized live schema.
 pub fn compare(models: &Schema, live: &Schema, dialect: &dyn Dialect) -> Comparison {
-    let models = dialect.normalize(models);
-    let live = dialect.normalize(live);
+    // Each side on its own core: normalizing renders and parses back every column's type
+    // and default, most of a comparison's time on hundreds of tables.
+    let (models, live) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| dialect.normalize(models));
+        let live = dialect.normalize(live);
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, live)
+    });
     let ops = diff::diff(&live, &models);
     Comparison { live, ops }
 }

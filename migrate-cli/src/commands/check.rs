@@ -30,7 +30,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     let drift = autogen::drift(
         &mut conn,
         &graph,
-        &registry.schema(),
+        registry.schema(),
         &version_table,
         &ctx.config.table_filter,
     )?;
