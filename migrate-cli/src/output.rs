@@ -100,6 +100,7 @@ impl<'a> Output<'a> {
     }
 
     pub fn warn(&mut self, line: &str) -> Result<(), CliError> {
+        self.out.flush()?;
         writeln!(self.err, "{} {line}", self.style.warning("warning:"))?;
         Ok(())
     }
@@ -107,12 +108,14 @@ impl<'a> Output<'a> {
     /// A note about what the run uses, on the error stream so data output stays clean.
     /// A question on stderr, without a line break, flushed so it shows before the answer.
     pub fn prompt(&mut self, text: &str) -> Result<(), CliError> {
+        self.out.flush()?;
         write!(self.err, "{text}")?;
         self.err.flush()?;
         Ok(())
     }
 
     pub fn note(&mut self, line: &str) -> Result<(), CliError> {
+        self.out.flush()?;
         writeln!(self.err, "{} {line}", self.style.dim("note:"))?;
         Ok(())
     }

@@ -58,7 +58,7 @@ pub fn cache_path(manifest_path: Option<&Path>) -> Option<PathBuf> {
 impl Learned {
     /// The cache at `path` when every watched file still has its stamp.
     pub fn load_current(path: &Path) -> Option<Learned> {
-        let learned: Learned = file_cache::load(path)?.get(0)?;
+        let learned: Learned = file_cache::load(path, 1)?.get(0)?;
         learned
             .watched
             .iter()

@@ -166,24 +166,33 @@ pub fn encode<T: Serialize>(value: &T) -> Option<Vec<u8>> {
     postcard::to_stdvec(value).ok()
 }
 
-/// The cache at `path`, when it exists and was written in this format by this version.
-pub fn load(path: &Path) -> Option<Parts> {
-    let bytes = std::fs::read(path).ok()?;
-    let mut at = header().len();
-    if bytes.get(..at)? != header().as_bytes() {
+/// The first `wanted` parts of the cache at `path` (fewer when it has fewer), when it exists
+/// and was written in this format by this version. Parts after those are not read at all.
+pub fn load(path: &Path, wanted: usize) -> Option<Parts> {
+    use std::io::Read;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut header_bytes = vec![0u8; header().len()];
+    file.read_exact(&mut header_bytes).ok()?;
+    if header_bytes != header().as_bytes() {
         return None;
     }
-    let mut ranges = Vec::new();
-    while at < bytes.len() {
-        let len_bytes: [u8; 8] = bytes.get(at..at + 8)?.try_into().ok()?;
+    let mut bytes = Vec::new();
+    let mut ranges = Vec::with_capacity(wanted);
+    while ranges.len() < wanted {
+        let mut len_bytes = [0u8; 8];
+        match file.read_exact(&mut len_bytes) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(_) => return None,
+        }
         let len = usize::try_from(u64::from_le_bytes(len_bytes)).ok()?;
-        let start = at + 8;
-        let end = start.checked_add(len)?;
-        if end > bytes.len() {
+        let start = bytes.len();
+        bytes.try_reserve(len).ok()?;
+        let read = (&mut file).take(len as u64).read_to_end(&mut bytes).ok()?;
+        if read != len {
             return None;
         }
-        ranges.push(start..end);
-        at = end;
+        ranges.push(start..start + len);
     }
     Some(Parts { bytes, ranges })
 }
@@ -253,11 +262,18 @@ mod tests {
             .flatten()
             .collect();
         store(&path, &parts);
-        let loaded = load(&path).unwrap_or_else(|| panic!("no cache"));
-        assert_eq!(loaded.get::<Vec<String>>(0), Some(first));
+        let loaded = load(&path, 3).unwrap_or_else(|| panic!("no cache"));
+        assert_eq!(loaded.get::<Vec<String>>(0), Some(first.clone()));
         assert_eq!(loaded.get::<u32>(1), Some(7));
         assert_eq!(loaded.get::<u32>(2), None);
+        let first_only = load(&path, 1).unwrap_or_else(|| panic!("no cache"));
+        assert_eq!(first_only.get::<Vec<String>>(0), Some(first));
+        assert_eq!(
+            first_only.get::<u32>(1),
+            None,
+            "the second part is not read"
+        );
         std::fs::write(&path, b"something else").unwrap_or_else(|e| panic!("{e}"));
-        assert!(load(&path).is_none());
+        assert!(load(&path, 1).is_none());
     }
 }

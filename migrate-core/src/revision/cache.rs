@@ -89,7 +89,7 @@ pub(super) fn cache_file(dir: &Path) -> Option<PathBuf> {
 
 /// The cache's two parts: the SQL part only when asked for and of the right length.
 fn load(path: Option<&Path>, with_sql: bool) -> (Stored, Option<Vec<StoredSql>>) {
-    let Some(parts) = path.and_then(file_cache::load) else {
+    let Some(parts) = path.and_then(|p| file_cache::load(p, if with_sql { 2 } else { 1 })) else {
         return (Stored::default(), None);
     };
     let stored: Stored = parts.get(0).unwrap_or_default();
