@@ -162,8 +162,7 @@ impl MemberScan {
 
 /// The models defined in a member's library sources.
 pub fn scan_member(member: &Member) -> MemberScan {
-    let mut files = Vec::new();
-    collect_rs_files(&member.src_dir, &mut files);
+    let mut files = source_tree(&member.src_dir).files;
     // The package's binaries (`src/main.rs`, `src/bin/`) are not part of its library: no
     // other binary can link a model defined there.
     let bin_dir = member.src_dir.join("bin");
@@ -183,18 +182,32 @@ pub fn scan_member(member: &Member) -> MemberScan {
     scan
 }
 
-fn collect_rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
+/// The directories (`dir` included) and `.rs` files under `dir`: what the scan reads, and
+/// what the workspace cache watches for it.
+#[derive(Debug, Default)]
+pub struct SourceTree {
+    pub dirs: Vec<PathBuf>,
+    pub files: Vec<PathBuf>,
+}
+
+pub fn source_tree(dir: &Path) -> SourceTree {
+    fn walk(dir: &Path, tree: &mut SourceTree) {
+        tree.dirs.push(dir.to_owned());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, tree);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                tree.files.push(path);
+            }
         }
     }
+    let mut tree = SourceTree::default();
+    walk(dir, &mut tree);
+    tree
 }
 
 fn find_in_items(items: &[syn::Item], member: &Member, file: &Path, out: &mut Vec<FoundModel>) {

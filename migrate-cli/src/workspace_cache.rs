@@ -58,12 +58,18 @@ pub fn cache_path(manifest_path: Option<&Path>) -> Option<PathBuf> {
 impl Learned {
     /// The cache at `path` when every watched file still has its stamp.
     pub fn load_current(path: &Path) -> Option<Learned> {
-        let learned: Learned = file_cache::load(path, 1)?.get(0)?;
-        learned
-            .watched
-            .iter()
-            .all(|(file, stamp)| Stamp::of(file) == *stamp)
-            .then_some(learned)
+        Learned::load_checked_by_caller(path).filter(|learned| {
+            learned
+                .watched
+                .iter()
+                .all(|(file, stamp)| Stamp::of(file) == *stamp)
+        })
+    }
+
+    /// The cache at `path` without checking its stamps: for the model binary, which the stock
+    /// binary started a moment after checking them (or after writing the cache).
+    pub fn load_checked_by_caller(path: &Path) -> Option<Learned> {
+        file_cache::load(path, 1)?.get(0)
     }
 
     /// What a full run learned, with the files to watch; `None` when one of them changed
@@ -87,7 +93,9 @@ impl Learned {
         files.append(&mut manifests);
         for member in &workspace.members {
             files.push(member.dir.join("Cargo.toml"));
-            source_tree(&member.src_dir, &mut files);
+            let tree = crate::scan::source_tree(&member.src_dir);
+            files.extend(tree.dirs);
+            files.extend(tree.files);
         }
         // A manifest appearing between here and the root would make another workspace.
         if let Ok(cwd) = std::env::current_dir() {
@@ -157,22 +165,6 @@ fn package_manifest(file: &Path) -> Option<PathBuf> {
         .skip(1)
         .map(|dir| dir.join("Cargo.toml"))
         .find(|manifest| manifest.is_file())
-}
-
-/// Every directory and `.rs` file under `dir`.
-fn source_tree(dir: &Path, out: &mut Vec<PathBuf>) {
-    out.push(dir.to_owned());
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            source_tree(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 #[cfg(test)]

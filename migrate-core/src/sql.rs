@@ -97,6 +97,14 @@ impl SqlWriter {
         self
     }
 
+    /// `value` as a string literal, or `NULL`.
+    pub fn string_or_null(&mut self, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(value) => self.string(value),
+            None => self.raw("NULL"),
+        }
+    }
+
     pub fn string(&mut self, value: &str) -> &mut Self {
         self.out.push('\'');
         for ch in value.chars() {

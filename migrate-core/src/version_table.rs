@@ -1,5 +1,5 @@
-//! The version table: one row per applied (or failed) revision. Rows are written with bind
-//! parameters only.
+//! The version table: one row per applied (or failed) revision. Rows are written as
+//! literals through the quoting writer, so that a row can travel with a revision's commit.
 
 use crate::db::Connection;
 use crate::dialect::{Dialect, RawVersionRow};
@@ -176,12 +176,9 @@ pub fn insert_row_sql(dialect: &dyn Dialect, table: &str, row: &VersionRow) -> S
         .string(&row.applied_at)
         .raw(&format!(", {}, ", row.duration_ms))
         .string(row.state.as_str())
-        .raw(", ");
-    match &row.error {
-        Some(error) => w.string(error),
-        None => w.raw("NULL"),
-    };
-    w.raw(&format!(", {})", nullable_number(row.statement_index)));
+        .raw(", ")
+        .string_or_null(row.error.as_deref())
+        .raw(&format!(", {})", nullable_number(row.statement_index)));
     w.finish()
 }
 
@@ -287,12 +284,9 @@ pub fn update_row_sql(dialect: &dyn Dialect, table: &str, row: &VersionRow) -> S
         .raw(&format!(
             ", statement_index = {}, error = ",
             nullable_number(row.statement_index)
-        ));
-    match &row.error {
-        Some(error) => w.string(error),
-        None => w.raw("NULL"),
-    };
-    w.raw(", checksum = ")
+        ))
+        .string_or_null(row.error.as_deref())
+        .raw(", checksum = ")
         .string(&row.checksum)
         .raw(&format!(
             ", duration_ms = {} WHERE revision = ",

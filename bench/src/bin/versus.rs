@@ -58,6 +58,8 @@ fn main() -> ExitCode {
 /// One backend the comparison runs on.
 struct Backend {
     label: &'static str,
+    /// The server the scratch databases are created on (none for SQLite).
+    server: Option<String>,
     /// The database URL for each tool's own database.
     ours: String,
     alembic_url: String,
@@ -99,12 +101,14 @@ fn run(args: &Args) -> Result<bool, String> {
 
     let mut backends = vec![Backend {
         label: "SQLite",
+        server: None,
         ours: "sqlite://ours.db".to_owned(),
         alembic_url: format!("sqlite:///{}", alembic_dir.join("alembic.db").display()),
     }];
     if let Some(server) = &args.postgres {
         backends.push(Backend {
             label: "PostgreSQL",
+            server: Some(server.clone()),
             ours: bench::with_database(server, "migrate_bench_versus_ours")?,
             alembic_url: bench::with_database(server, "migrate_bench_versus_alembic")?.replacen(
                 "postgres://",
@@ -121,7 +125,7 @@ fn run(args: &Args) -> Result<bool, String> {
     println!("| --- | --- | --- | --- | --- |");
     let mut within_goal = true;
     for backend in &backends {
-        reset(backend, args, &workspace, &alembic_dir)?;
+        reset(backend, &workspace, &alembic_dir)?;
         ours.run(&backend.ours, &["revision", "--autogenerate", "-m", "init"])?;
         ours.run(&backend.ours, &["upgrade", "head"])?;
         if let Some(alembic) = &alembic {
@@ -190,12 +194,7 @@ fn seconds(d: Duration) -> String {
 }
 
 /// Both tools' databases empty and their migrations gone, for a backend's first step.
-fn reset(
-    backend: &Backend,
-    args: &Args,
-    workspace: &Path,
-    alembic_dir: &Path,
-) -> Result<(), String> {
+fn reset(backend: &Backend, workspace: &Path, alembic_dir: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(workspace.join("migrations"));
     std::fs::create_dir_all(workspace.join("migrations")).map_err(|e| e.to_string())?;
     let _ = std::fs::remove_file(workspace.join("ours.db"));
@@ -205,7 +204,7 @@ fn reset(
         std::fs::create_dir_all(&versions).map_err(|e| e.to_string())?;
     }
     let _ = std::fs::remove_file(alembic_dir.join("alembic.db"));
-    if let (Some(server), "PostgreSQL") = (&args.postgres, backend.label) {
+    if let Some(server) = &backend.server {
         for name in ["migrate_bench_versus_ours", "migrate_bench_versus_alembic"] {
             bench::psql(server, &format!("DROP DATABASE IF EXISTS {name}"))?;
             bench::psql(server, &format!("CREATE DATABASE {name}"))?;

@@ -309,8 +309,9 @@ impl Ctx<'_> {
             return Ok(None);
         }
         // The stock binary hands over what it learned of the workspace; else ask cargo.
-        let learned = std::env::var_os(crate::workspace_cache::CACHE_ENV)
-            .and_then(|path| crate::workspace_cache::Learned::load_current(Path::new(&path)));
+        let learned = std::env::var_os(crate::workspace_cache::CACHE_ENV).and_then(|path| {
+            crate::workspace_cache::Learned::load_checked_by_caller(Path::new(&path))
+        });
         let (workspace, scans) = match learned {
             Some(learned) => (learned.workspace, learned.scans),
             None => {

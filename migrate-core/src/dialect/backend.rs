@@ -85,13 +85,11 @@ pub(crate) fn holders_text(found: diesel::QueryResult<Vec<String>>, unseen: &str
     }
 }
 
-/// A bind parameter's value.
+/// A bind parameter's value. Only catalog lookups bind values (a table's name); rows are
+/// written as literals through the quoting writer, so that they can travel in one message.
 #[derive(Debug, Clone, Copy)]
 pub enum Bind<'a> {
     Text(&'a str),
-    NullableText(Option<&'a str>),
-    BigInt(i64),
-    NullableBigInt(Option<i64>),
 }
 
 /// A version-table row as stored.
@@ -135,9 +133,6 @@ pub trait Backend: Send {
 
     /// Runs statements without bind parameters.
     fn batch_execute(&mut self, sql: &str) -> diesel::QueryResult<()>;
-
-    /// Runs one statement with bind parameters; the number of rows it touched.
-    fn execute(&mut self, sql: &str, binds: &[Bind<'_>]) -> diesel::QueryResult<usize>;
 
     /// The rows a `SELECT` of the version table's columns returns.
     fn load_version_rows(&mut self, sql: &str) -> diesel::QueryResult<Vec<RawVersionRow>>;
@@ -252,15 +247,6 @@ macro_rules! diesel_common {
             );
         }
 
-        fn execute(
-            &mut self,
-            sql: &str,
-            binds: &[$crate::dialect::Bind<'_>],
-        ) -> diesel::QueryResult<usize> {
-            use diesel::RunQueryDsl as _;
-            $crate::dialect::backend::bound!(sql, binds).execute(&mut self.0)
-        }
-
         fn load_version_rows(
             &mut self,
             sql: &str,
@@ -314,16 +300,11 @@ pub(crate) use diesel_common;
 /// `sql` as a boxed query with `binds` bound in order.
 macro_rules! bound {
     ($sql:expr, $binds:expr) => {{
-        use diesel::sql_types::{BigInt, Nullable, Text};
+        use diesel::sql_types::Text;
         let mut query = diesel::sql_query($sql).into_boxed();
         for bind in $binds {
             query = match *bind {
                 $crate::dialect::Bind::Text(v) => query.bind::<Text, _>(v.to_owned()),
-                $crate::dialect::Bind::NullableText(v) => {
-                    query.bind::<Nullable<Text>, _>(v.map(str::to_owned))
-                }
-                $crate::dialect::Bind::BigInt(v) => query.bind::<BigInt, _>(v),
-                $crate::dialect::Bind::NullableBigInt(v) => query.bind::<Nullable<BigInt>, _>(v),
             };
         }
         query

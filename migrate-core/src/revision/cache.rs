@@ -22,6 +22,9 @@ use crate::file_cache::{self, Stamp};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Stored {
+    /// When this cache was written, also at the head of the SQL part: a listing that reads
+    /// the SQL part later (to write the cache back) takes it only from the same writing.
+    written_ns: u128,
     /// The directory's stamp and its revision folders' names when it was last listed.
     listing: Option<(Stamp, Vec<String>)>,
     /// Sorted by name.
@@ -87,17 +90,23 @@ pub(super) fn cache_file(dir: &Path) -> Option<PathBuf> {
     file_cache::path("revisions", &[absolute.as_os_str().as_encoded_bytes()])
 }
 
-/// The cache's two parts: the SQL part only when asked for and of the right length.
+/// The cache's two parts: the SQL part only when asked for and written with the first.
 fn load(path: Option<&Path>, with_sql: bool) -> (Stored, Option<Vec<StoredSql>>) {
     let Some(parts) = path.and_then(|p| file_cache::load(p, if with_sql { 2 } else { 1 })) else {
         return (Stored::default(), None);
     };
     let stored: Stored = parts.get(0).unwrap_or_default();
     let sql = with_sql
-        .then(|| parts.get::<Vec<StoredSql>>(1))
-        .flatten()
-        .filter(|sql| sql.len() == stored.folders.len());
+        .then(|| sql_written_with(&parts, &stored))
+        .flatten();
     (stored, sql)
+}
+
+/// The SQL part of `parts`, when the same writing as `stored` left it (a listing reads it
+/// later, and another process may have rewritten the cache in between).
+fn sql_written_with(parts: &file_cache::Parts, stored: &Stored) -> Option<Vec<StoredSql>> {
+    let (written_ns, sql): (u128, Vec<StoredSql>) = parts.get(1)?;
+    (written_ns == stored.written_ns && sql.len() == stored.folders.len()).then_some(sql)
 }
 
 /// Every revision folder of `dir`, parsed: from the cache at `cache_path` where it is
@@ -145,10 +154,7 @@ pub(super) fn read_all_cached(
         .iter()
         .zip(&current)
         .filter(|(_, found)| found.is_none())
-        .map(|(entry, _)| Entry {
-            name: entry.name.clone(),
-            path: entry.path.clone(),
-        })
+        .map(|(entry, _)| entry.clone())
         .collect();
     let fresh: Vec<Fresh> = read_folders(&misses, |entry| read_fresh(entry, started));
 
@@ -156,7 +162,8 @@ pub(super) fn read_all_cached(
     if let (true, Some(path)) = (changed, cache_path) {
         // A listing did not decode the SQL part; writing the cache back needs it.
         if stored_sql.is_none() {
-            stored_sql = load(Some(path), true).1;
+            stored_sql =
+                file_cache::load(path, 2).and_then(|parts| sql_written_with(&parts, &stored));
         }
         let saved = Saved {
             stored: &stored,
@@ -281,9 +288,17 @@ impl Saved<'_> {
         let listing = dir_stamp
             .filter(|s| s.is_settled(started))
             .map(|s| (s, self.entries.iter().map(|e| e.name.clone()).collect()));
+        let written_ns = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let stored = Stored {
+            written_ns,
+            listing,
+            folders,
+        };
         let parts = [
-            file_cache::encode(&Stored { listing, folders }),
-            file_cache::encode(&sql),
+            file_cache::encode(&stored),
+            file_cache::encode(&(written_ns, sql)),
         ];
         if let [Some(first), Some(second)] = parts {
             file_cache::store(path, &[first, second]);
@@ -300,22 +315,58 @@ mod tests {
         r.unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// A folder as the writer leaves it, then dated a minute back so the cache trusts it.
-    fn folder(root: &Path, name: &str, id: &str, parents: &[&str], up: &str) -> PathBuf {
-        let dir = root.join(name);
-        check(std::fs::create_dir_all(&dir));
-        let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
-        let metadata = format!(
-            "revision = \"{id}\"\nparents = [{}]\nrun_in_transaction = true\n\
-             dialect = \"sqlite\"\nmessage = \"{id}\"\n",
-            parents.join(", ")
-        );
-        check(std::fs::write(dir.join("metadata.toml"), metadata));
-        check(std::fs::write(dir.join("up.sql"), up));
-        check(std::fs::write(dir.join("down.sql"), ""));
-        dir
+    /// A migrations directory and a cache file of its own, both temporary.
+    struct Fixture {
+        _root: tempfile::TempDir,
+        _cache_dir: tempfile::TempDir,
+        dir: PathBuf,
+        cache: PathBuf,
     }
 
+    impl Fixture {
+        fn new() -> Fixture {
+            let root = check(tempfile::tempdir());
+            let cache_dir = check(tempfile::tempdir());
+            Fixture {
+                dir: root.path().join("migrations"),
+                cache: cache_dir.path().join("revisions.bin"),
+                _root: root,
+                _cache_dir: cache_dir,
+            }
+        }
+
+        /// A folder as the writer leaves it (not yet dated back: see [`age`]).
+        fn folder(&self, name: &str, id: &str, parents: &[&str], up: &str) -> PathBuf {
+            let dir = self.dir.join(name);
+            check(std::fs::create_dir_all(&dir));
+            let parents: Vec<String> = parents.iter().map(|p| format!("\"{p}\"")).collect();
+            let metadata = format!(
+                "revision = \"{id}\"\nparents = [{}]\nrun_in_transaction = true\n\
+                 dialect = \"sqlite\"\nmessage = \"{id}\"\n",
+                parents.join(", ")
+            );
+            check(std::fs::write(dir.join("metadata.toml"), metadata));
+            check(std::fs::write(dir.join("up.sql"), up));
+            check(std::fs::write(dir.join("down.sql"), ""));
+            dir
+        }
+
+        /// The revisions as `need` reads them, through the cache (or without one).
+        fn read_with(&self, cache: Option<&Path>, need: Need) -> Vec<Revision> {
+            check(
+                check(read_all_cached(&self.dir, cache, need))
+                    .into_iter()
+                    .map(|r| r.map(|(rev, _)| rev))
+                    .collect::<Result<Vec<_>>>(),
+            )
+        }
+
+        fn read(&self) -> Vec<Revision> {
+            self.read_with(Some(&self.cache), Need::Everything)
+        }
+    }
+
+    /// Dates `path` (and everything under it) a minute back, so the cache trusts it.
     fn age(path: &Path) {
         let old = SystemTime::now() - Duration::from_secs(60);
         if path.is_dir() {
@@ -326,43 +377,25 @@ mod tests {
         check(check(std::fs::File::open(path)).set_modified(old));
     }
 
-    fn read(dir: &Path, cache: &Path) -> Vec<Revision> {
-        check(
-            check(read_all_cached(dir, Some(cache), Need::Everything))
-                .into_iter()
-                .map(|r| r.map(|(rev, _)| rev))
-                .collect::<Result<Vec<_>>>(),
-        )
-    }
-
     #[test]
     fn every_change_on_disk_shows_through_the_cache() {
-        let root = check(tempfile::tempdir());
-        let cache_dir = check(tempfile::tempdir());
-        let cache = cache_dir.path().join("revisions.bin");
-        let dir = root.path().join("migrations");
-        let a = folder(
-            &dir,
+        let f = Fixture::new();
+        let a = f.folder(
             "2026-01-01-000000_a",
             "a",
             &[],
             "CREATE TABLE a (x INTEGER);",
         );
-        folder(
-            &dir,
+        f.folder(
             "2026-01-02-000000_b",
             "b",
             &["a"],
             "CREATE TABLE b (x INTEGER);",
         );
-        age(&dir);
-        let first = read(&dir, &cache);
-        assert!(cache.exists(), "a settled history is cached");
-        assert_eq!(
-            read(&dir, &cache),
-            first,
-            "read back from the cache unchanged"
-        );
+        age(&f.dir);
+        let first = f.read();
+        assert!(f.cache.exists(), "a settled history is cached");
+        assert_eq!(f.read(), first, "read back from the cache unchanged");
 
         // An edit in place of the same length, its modification time put back: the change
         // time still tells.
@@ -371,101 +404,75 @@ mod tests {
             "CREATE TABLE c (x INTEGER);",
         ));
         age(&a.join("up.sql"));
-        let edited = read(&dir, &cache);
+        let edited = f.read();
         assert_eq!(edited[0].up_sql, "CREATE TABLE c (x INTEGER);");
 
         // A file added to a folder, a folder added and one removed.
         check(std::fs::write(a.join("up.postgres.sql"), "SELECT 1;"));
         check(std::fs::write(a.join("down.postgres.sql"), ""));
-        folder(&dir, "2026-01-03-000000_c", "c", &["b"], "");
-        age(&dir);
-        let grown = read(&dir, &cache);
+        f.folder("2026-01-03-000000_c", "c", &["b"], "");
+        age(&f.dir);
+        let grown = f.read();
         assert_eq!(grown.len(), 3);
         assert_eq!(grown[0].sql_for("postgres").0, "SELECT 1;");
-        check(std::fs::remove_dir_all(dir.join("2026-01-03-000000_c")));
-        assert_eq!(read(&dir, &cache).len(), 2);
+        check(std::fs::remove_dir_all(f.dir.join("2026-01-03-000000_c")));
+        assert_eq!(f.read().len(), 2);
 
         // The cache's answer is what reading every file gives.
-        assert_eq!(
-            read(&dir, &cache),
-            check(
-                check(read_all_cached(&dir, None, Need::Everything))
-                    .into_iter()
-                    .map(|r| r.map(|(rev, _)| rev))
-                    .collect::<Result<Vec<_>>>()
-            )
-        );
+        assert_eq!(f.read(), f.read_with(None, Need::Everything));
     }
 
     #[test]
     fn a_listing_checks_metadata_and_never_hands_out_sql() {
-        let root = check(tempfile::tempdir());
-        let cache_dir = check(tempfile::tempdir());
-        let cache = cache_dir.path().join("revisions.bin");
-        let dir = root.path().join("migrations");
-        let a = folder(
-            &dir,
+        let f = Fixture::new();
+        let a = f.folder(
             "2026-01-01-000000_a",
             "a",
             &[],
             "CREATE TABLE a (x INTEGER);",
         );
-        age(&dir);
-        let listing = |cache: &Path| -> Vec<Revision> {
-            check(
-                check(read_all_cached(&dir, Some(cache), Need::Listing))
-                    .into_iter()
-                    .map(|r| r.map(|(rev, _)| rev))
-                    .collect::<Result<Vec<_>>>(),
-            )
-        };
-        let first = listing(&cache);
+        age(&f.dir);
+        let listing = || f.read_with(Some(&f.cache), Need::Listing);
+        let first = listing();
         assert_eq!(first[0].message, "a");
         assert_eq!(first[0].up_sql, "", "a listing carries no SQL");
         // Cached by the listing, then read in full: the SQL is there.
-        assert_eq!(read(&dir, &cache)[0].up_sql, "CREATE TABLE a (x INTEGER);");
+        assert_eq!(f.read()[0].up_sql, "CREATE TABLE a (x INTEGER);");
         let metadata = check(std::fs::read_to_string(a.join("metadata.toml")));
         check(std::fs::write(
             a.join("metadata.toml"),
             metadata.replace("message = \"a\"", "message = \"b\""),
         ));
         age(&a.join("metadata.toml"));
-        assert_eq!(listing(&cache)[0].message, "b");
-        assert_eq!(listing(&cache)[0].up_sql, "");
+        assert_eq!(listing()[0].message, "b");
+        assert_eq!(listing()[0].up_sql, "");
     }
 
     #[test]
     fn files_changed_in_the_last_moments_are_not_cached() {
-        let root = check(tempfile::tempdir());
-        let cache_dir = check(tempfile::tempdir());
-        let cache = cache_dir.path().join("revisions.bin");
-        let dir = root.path().join("migrations");
-        folder(
-            &dir,
+        let f = Fixture::new();
+        f.folder(
             "2026-01-01-000000_a",
             "a",
             &[],
             "CREATE TABLE a (x INTEGER);",
         );
-        read(&dir, &cache);
-        let (stored, _) = load(Some(&cache), false);
+        f.read();
+        let (stored, _) = load(Some(&f.cache), false);
         assert!(stored.folders.is_empty() && stored.listing.is_none());
     }
 
     #[test]
     fn a_folder_that_does_not_parse_is_reported_every_time() {
-        let root = check(tempfile::tempdir());
-        let cache_dir = check(tempfile::tempdir());
-        let cache = cache_dir.path().join("revisions.bin");
-        let dir = root.path().join("migrations");
-        let a = folder(&dir, "2026-01-01-000000_a", "a", &[], "");
+        let f = Fixture::new();
+        let a = f.folder("2026-01-01-000000_a", "a", &[], "");
         check(std::fs::write(
             a.join("metadata.toml"),
             "revision = \"a\"\nparents = [\n",
         ));
-        age(&dir);
+        age(&f.dir);
         for _ in 0..2 {
-            let outcome = check(read_all_cached(&dir, Some(&cache), Need::Everything));
+            let outcome = check(read_all_cached(&f.dir, Some(&f.cache), Need::Everything));
             assert!(outcome[0].is_err());
         }
     }

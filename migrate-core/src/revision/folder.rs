@@ -51,6 +51,7 @@ impl FolderFiles {
 }
 
 /// A revision folder in the migrations directory.
+#[derive(Clone)]
 pub(super) struct Entry {
     pub(super) name: String,
     pub(super) path: PathBuf,

@@ -113,11 +113,16 @@ pub(super) fn read(
     let user_tables = scope.user_tables();
     let table_name = scope.name("c", "n");
     let ref_name = scope.name("rc", "rn");
-    let from_tables =
-        format!("pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_tables}");
+    // The table `c` (in namespace `n`) a catalog row belongs to, by the row's table oid.
+    let of_table = |oid: &str| {
+        format!("JOIN pg_class c ON c.oid = {oid} JOIN pg_namespace n ON n.oid = c.relnamespace")
+    };
     let tables: Vec<RawTable> = load(
         conn,
-        &format!("SELECT c.oid, {table_name} AS name FROM {from_tables}"),
+        &format!(
+            "SELECT c.oid, {table_name} AS name FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_tables}"
+        ),
         version_table,
         "the table list",
     )?;
@@ -129,10 +134,10 @@ pub(super) fn read(
              CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, 0) \
                   ELSE pg_get_expr(d.adbin, d.adrelid) END AS default_expr, \
              a.attidentity IN ('a', 'd') AS is_identity \
-             FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             FROM pg_attribute a {} \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
-             WHERE {user_tables} AND a.attnum > 0 AND NOT a.attisdropped"
+             WHERE {user_tables} AND a.attnum > 0 AND NOT a.attisdropped",
+            of_table("a.attrelid")
         ),
         version_table,
         "columns",
@@ -144,9 +149,9 @@ pub(super) fn read(
              ix.indisunique AS is_unique, ix.indisprimary AS is_primary, \
              (ix.indexprs IS NULL AND ix.indpred IS NULL) AS is_plain, \
              ix.indkey::smallint[] AS columns, ix.indnkeyatts AS key_columns \
-             FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid \
-             JOIN pg_class c ON c.oid = ix.indrelid \
-             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {user_tables}"
+             FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid {} \
+             WHERE {user_tables}",
+            of_table("ix.indrelid")
         ),
         version_table,
         "indexes",
@@ -163,11 +168,11 @@ pub(super) fn read(
                  ORDER BY k.ord) END AS ref_columns, \
              {ON_DELETE} AS on_delete, {ON_UPDATE} AS on_update, \
              CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid) END AS definition \
-             FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid \
-             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             FROM pg_constraint con {} \
              LEFT JOIN pg_class rc ON rc.oid = con.confrelid \
              LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace \
-             WHERE {user_tables} AND con.contype IN ('f', 'c')"
+             WHERE {user_tables} AND con.contype IN ('f', 'c')",
+            of_table("con.conrelid")
         ),
         version_table,
         "foreign keys and checks",
