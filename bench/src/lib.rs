@@ -45,6 +45,7 @@ pub fn generate_history(dir: &Path, count: usize, dialect: &str) -> Result<(), S
                 extra: vec![],
                 branch_labels: vec![],
                 run_in_transaction: true,
+                timeouts: Default::default(),
             })
             .map_err(|e| e.to_string())?;
         parent = Some(revision.id);

@@ -34,10 +34,46 @@ pub struct ConfigFile {
     pub lock_timeout: Option<String>,
     /// PostgreSQL: how long a revision's statement may run ("0s": no limit).
     pub statement_timeout: Option<String>,
+    /// How often a statement that gave up waiting for a lock is tried again.
+    pub lock_retries: Option<u32>,
+    /// Whether autogenerate writes plans that keep live tables writable (PostgreSQL:
+    /// CONCURRENTLY, NOT VALID then VALIDATE; MySQL: ALGORITHM/LOCK clauses). Default true.
+    pub online_schema_changes: Option<bool>,
     /// Globs of the tables autogenerate and `check` manage (default: every table).
     pub include_tables: Option<Vec<String>>,
     /// Globs of tables autogenerate and `check` leave alone.
     pub exclude_tables: Option<Vec<String>>,
+    /// The targets of the `fleet` commands.
+    #[serde(default)]
+    pub fleet: FleetConfig,
+}
+
+/// `[fleet]`: the databases and tenant schemas `fleet upgrade|check|current` work on.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetConfig {
+    /// Database URLs.
+    #[serde(default)]
+    pub databases: Vec<String>,
+    /// A file with one database URL per line (`#` starts a comment).
+    pub databases_file: Option<PathBuf>,
+    /// PostgreSQL schemas matched by a pattern, each `{ pattern = "tenant_%" }` with an
+    /// optional `database_url` (default: the configured database).
+    #[serde(default)]
+    pub schemas: Vec<SchemaPattern>,
+    /// How many targets are worked on at once.
+    pub jobs: Option<usize>,
+    /// Whether the other targets still start after one failed.
+    pub keep_going: Option<bool>,
+}
+
+/// One `[[fleet.schemas]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaPattern {
+    pub database_url: Option<String>,
+    /// An SQL `LIKE` pattern: `%` any run of characters, `_` one character.
+    pub pattern: String,
 }
 
 /// Where the database URL came from, shown to the user.
@@ -66,6 +102,9 @@ pub struct Config {
     pub revision_timeouts: migrate_core::revision::RevisionTimeouts,
     /// `include_tables` / `exclude_tables`.
     pub table_filter: migrate_core::filter::TableFilter,
+    pub fleet: FleetConfig,
+    /// `online_schema_changes` (default true).
+    pub online_schema_changes: bool,
 }
 
 impl Config {
@@ -113,6 +152,7 @@ impl Config {
                 "statement_timeout",
                 &config_path,
             )?,
+            lock_retries: file.lock_retries,
         };
         let table_filter = migrate_core::filter::TableFilter::new(
             file.include_tables.as_deref().unwrap_or_default(),
@@ -140,6 +180,8 @@ impl Config {
                 .unwrap_or_else(|| migrate_core::version_table::DEFAULT_VERSION_TABLE.to_owned()),
             config_path,
             model_crates: file.model_crates,
+            fleet: file.fleet,
+            online_schema_changes: file.online_schema_changes.unwrap_or(true),
 
             manifest_path: args.manifest_path.clone(),
         })

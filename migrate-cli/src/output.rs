@@ -114,6 +114,16 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
+    /// A line of progress on the error stream, for commands whose output is one document
+    /// (JSON): suppressed by `--quiet`.
+    pub fn progress(&mut self, line: &str) -> Result<(), CliError> {
+        if !self.quiet {
+            self.out.flush()?;
+            writeln!(self.err, "{line}")?;
+        }
+        Ok(())
+    }
+
     pub fn note(&mut self, line: &str) -> Result<(), CliError> {
         self.out.flush()?;
         writeln!(self.err, "{} {line}", self.style.dim("note:"))?;

@@ -14,7 +14,7 @@ use crate::dialect::Dialect;
 use crate::diff::{self, Op};
 use crate::error::{Error, Result};
 use crate::filter::TableFilter;
-use crate::revision::Graph;
+use crate::revision::{Graph, RevisionTimeouts};
 use crate::runner;
 use crate::schema::Schema;
 
@@ -28,7 +28,16 @@ pub struct RevisionPlan {
     pub extra: Vec<(String, String, String)>,
     /// Whether the revision can run in one transaction (see the revision's metadata).
     pub run_in_transaction: bool,
+    /// What its metadata sets: an online plan's short lock timeout and its retries.
+    pub timeouts: RevisionTimeouts,
 }
+
+/// How long a statement of an online plan waits for its lock before it gives up and is
+/// tried again: writers queue behind a waiting DDL statement for at most this long.
+pub const ONLINE_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// How often it is tried again (with growing pauses, see the runner).
+pub const ONLINE_LOCK_RETRIES: u32 = 10;
 
 /// How a revision is planned.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +53,9 @@ pub struct AutogenOptions<'a> {
     /// Whether a dropped and an added column that may be one rename stop the plan, so the
     /// caller can ask ([`Planned::Renames`]) before the data checks judge a drop and an add.
     pub question_renames: bool,
+    /// Whether operations on live tables take the dialects' online forms
+    /// (`Dialect::render_online`; `online_schema_changes` in migrate.toml).
+    pub online: bool,
 }
 
 /// What planning found.
@@ -164,7 +176,7 @@ pub fn plan_revision(
             blockers.join("\n  ")
         )));
     }
-    let (up_sql, down_sql) = render_scripts(&comparison, dialect);
+    let (up_sql, down_sql, mut online) = render_scripts(&comparison, dialect, options.online);
     // Another dialect renders the same operations, with the columns and tables as the models
     // declare them: the comparison's are in the connected dialect's terms (SQLite reads a
     // UUID column back as TEXT, which PostgreSQL must not be told).
@@ -197,17 +209,30 @@ pub fn plan_revision(
     let extra = others
         .iter()
         .map(|d| {
-            let (up, down) = render_scripts(&shaped, *d);
+            let (up, down, online_here) = render_scripts(&shaped, *d, options.online);
+            online |= online_here;
             (d.name().to_owned(), up, down)
         })
         .collect();
-    let run_in_transaction = enums::fits_one_transaction(&comparison.ops, &dialects);
+    let run_in_transaction = !online && enums::fits_one_transaction(&comparison.ops, &dialects);
+    // A short wait for each lock, tried again: a DDL statement waiting for its lock holds
+    // up every writer queued behind it, so it should wait briefly and often, not long.
+    let timeouts = if online {
+        RevisionTimeouts {
+            lock: Some(ONLINE_LOCK_TIMEOUT),
+            statement: None,
+            lock_retries: Some(ONLINE_LOCK_RETRIES),
+        }
+    } else {
+        RevisionTimeouts::default()
+    };
     Ok(Planned::Revision(Box::new(RevisionPlan {
         comparison,
         up_sql,
         down_sql,
         extra,
         run_in_transaction,
+        timeouts,
     })))
 }
 
@@ -340,15 +365,34 @@ pub fn blockers(comparison: &Comparison, conn: &mut Connection) -> Result<Vec<St
 }
 
 /// The up and down SQL scripts for a plan, each statement ending in `;`, preceded by a
-/// comment for every destructive operation.
-pub fn render_scripts(comparison: &Comparison, dialect: &dyn Dialect) -> (String, String) {
-    let up_statements = dialect.render(&comparison.ops, &comparison.live);
+/// comment for every destructive operation; with `online`, in the dialect's online forms
+/// where it has them. The flag says whether either script took an online form (the revision
+/// then runs outside a transaction).
+pub fn render_scripts(
+    comparison: &Comparison,
+    dialect: &dyn Dialect,
+    online: bool,
+) -> (String, String, bool) {
+    let render = |ops: &[Op], before: &Schema| {
+        online
+            .then(|| dialect.render_online(ops, before))
+            .flatten()
+            .map_or_else(|| (dialect.render(ops, before), false), |s| (s, true))
+    };
+    let (up_statements, up_online) = render(&comparison.ops, &comparison.live);
     let mut after = comparison.live.clone();
     for op in &comparison.ops {
         diff::apply(&mut after, op);
     }
     let down_ops = diff::reverse_plan(&comparison.ops);
-    let down_statements = dialect.render(&down_ops, &after);
+    let (down_statements, down_online) = render(&down_ops, &after);
+    let online_note = |used: bool| {
+        used.then(|| {
+            "-- online plan: each statement commits on its own, so the table stays writable \
+             (run_in_transaction = false)"
+                .to_owned()
+        })
+    };
 
     let warnings = |ops: &[Op]| -> Vec<String> {
         ops.iter()
@@ -358,9 +402,13 @@ pub fn render_scripts(comparison: &Comparison, dialect: &dyn Dialect) -> (String
             })
             .collect()
     };
-    let up = script(&warnings(&comparison.ops), &up_statements);
-    let down = script(&warnings(&down_ops), &down_statements);
-    (up, down)
+    let mut up_notes = warnings(&comparison.ops);
+    up_notes.extend(online_note(up_online));
+    let mut down_notes = warnings(&down_ops);
+    down_notes.extend(online_note(down_online));
+    let up = script(&up_notes, &up_statements);
+    let down = script(&down_notes, &down_statements);
+    (up, down, up_online || down_online)
 }
 
 fn script(warnings: &[String], statements: &[String]) -> String {

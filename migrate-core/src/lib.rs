@@ -16,6 +16,8 @@ pub mod diff;
 pub mod error;
 pub mod file_cache;
 pub mod filter;
+#[cfg(feature = "connect")]
+pub mod fleet;
 pub mod inspect;
 pub mod naming;
 #[cfg(feature = "connect")]

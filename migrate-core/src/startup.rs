@@ -136,6 +136,16 @@ fn log_event(event: &Event<'_>, report: &mut Report) {
             "revision {} holds no SQL statement in its up SQL; recorded as applied without changing anything",
             revision.id
         ),
+        Event::Retrying {
+            revision,
+            attempt,
+            retries,
+            pause,
+        } => log::warn!(
+            "revision {} gave up waiting for a lock; trying again in {} ms ({attempt} of {retries})",
+            revision.id,
+            pause.as_millis()
+        ),
         Event::Finished {
             revision,
             duration_ms,

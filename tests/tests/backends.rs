@@ -51,6 +51,7 @@ fn new_revision<'a>(
             extra: vec![],
             branch_labels: vec![],
             run_in_transaction: true,
+            timeouts: Default::default(),
         },
     )
     .unwrap()
@@ -70,7 +71,7 @@ fn autogenerate(
     let live = conn.introspect(VT).unwrap();
     let comparison = autogen::compare(models, &live, dialect);
     assert!(!comparison.is_empty(), "{message}: nothing to do");
-    let (up, down) = autogen::render_scripts(&comparison, dialect);
+    let (up, down, _) = autogen::render_scripts(&comparison, dialect, false);
     new_revision(dir, message, dialect.name(), parents, &up, &down)
 }
 
@@ -444,6 +445,7 @@ fn postgres_revision_outside_a_transaction_can_create_an_index_concurrently() {
             extra: vec![],
             branch_labels: vec![],
             run_in_transaction: false,
+            timeouts: Default::default(),
         },
     )
     .unwrap()

@@ -99,7 +99,7 @@ fn generated_names_fit_every_dialect_and_are_deterministic() {
     insta::assert_snapshot!("long_generated_names", names.join("\n"));
     for dialect in dialect::ALL {
         let comparison = autogen::compare(&models, &Schema::new(vec![]), *dialect);
-        let (up, down) = autogen::render_scripts(&comparison, *dialect);
+        let (up, down, _) = autogen::render_scripts(&comparison, *dialect, false);
         insta::assert_snapshot!(
             format!("long_names_{}", dialect.name()),
             format!("-- up\n{up}\n-- down\n{down}")

@@ -80,7 +80,8 @@ pub(super) fn run(
     let mut finished: Vec<serde_json::Value> = Vec::new();
     let mut adopted: Vec<String> = Vec::new();
     // A failed write to the output must not end the run half-way; the run's result decides.
-    let mut on_event = |event: Event<'_>| match event {
+    let mut on_event = |event: Event<'_>| {
+        match event {
         Event::WaitingForLock { holder, waited } => bar.suspend(|| {
             let _ = out.warn(&super::lock_wait_line(holder, waited));
         }),
@@ -98,6 +99,18 @@ pub(super) fn run(
                     .map(|r| r.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
+            ));
+        }),
+        Event::Retrying {
+            revision,
+            attempt,
+            retries,
+            pause,
+        } => bar.suspend(|| {
+            let _ = out.warn(&format!(
+                "revision {} gave up waiting for a lock (lock_timeout); trying again in {} ms                  ({attempt} of {retries})",
+                revision.id,
+                pause.as_millis()
             ));
         }),
         Event::Planned { count, .. } => bar.set_length(count as u64),
@@ -139,6 +152,7 @@ pub(super) fn run(
                 let _ = out.say(&line);
             });
         }
+    }
     };
     let result = match direction {
         Direction::Up => runner::upgrade(&mut conn, &graph, &options, target, &mut on_event),

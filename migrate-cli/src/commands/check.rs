@@ -1,6 +1,7 @@
 //! `check`: exit 0 when models, database and files agree; exit 3 with the list otherwise.
 
 use migrate_core::autogen;
+use migrate_core::revision::Graph;
 
 use crate::args::Format;
 use crate::error::{exit, CliError};
@@ -38,37 +39,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
     if let Some(report) = ctx.unregistered_models(Some(&registry))? {
         problems.push(report);
     }
-    problems.extend(drift.unfinished.iter().cloned());
-    for revision in &drift.edited {
-        problems.push(format!(
-            "revision {} ({}) was edited after it was applied: its up SQL no longer matches the recorded checksum",
-            revision.id,
-            revision.dir.display()
-        ));
-    }
-    if !drift.pending.is_empty() {
-        let ids: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
-        let all_pending = drift.pending.len() == graph.revisions().count();
-        let hint = if all_pending && drift.comparison.is_empty() {
-            // Nothing applied, yet the database already matches the models.
-            "the database already matches the models: if it was built without migrations, \
-             `stamp head` records that; otherwise run `upgrade head`"
-        } else if graph.heads().len() > 1 {
-            "run `upgrade heads`, or `merge` the heads into one first"
-        } else {
-            "run `upgrade head`"
-        };
-        problems.push(format!(
-            "{} revision(s) not applied: {} ({hint})",
-            drift.pending.len(),
-            ids.join(", ")
-        ));
-    }
+    problems.extend(drift_problems(&drift, &graph));
     let comparison = &drift.comparison;
-    for op in &comparison.ops {
-        problems.push(format!("models differ from the database: {op}"));
-    }
-    let lint = migrate_core::diff::lint(&comparison.ops, conn.dialect().facts());
+    let lint = migrate_core::diff::lint(
+        &comparison.ops,
+        conn.dialect().facts(),
+        ctx.config.online_schema_changes,
+    );
     if format == Format::Json {
         let pending: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
         let edited: Vec<&str> = drift.edited.iter().map(|r| r.id.as_str()).collect();
@@ -123,4 +100,40 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, format: Format) -> Result<i32, CliError> {
         )?;
     }
     Ok(exit::DIFFERENCES)
+}
+
+/// What keeps one database from agreeing with the models and the files: revisions that
+/// stopped part-way, were edited after they were applied, or are not applied, and each
+/// difference between the models and the database. Empty when they agree.
+pub(super) fn drift_problems(drift: &autogen::Drift<'_>, graph: &Graph) -> Vec<String> {
+    let mut problems: Vec<String> = drift.unfinished.clone();
+    for revision in &drift.edited {
+        problems.push(format!(
+            "revision {} ({}) was edited after it was applied: its up SQL no longer matches the recorded checksum",
+            revision.id,
+            revision.dir.display()
+        ));
+    }
+    if !drift.pending.is_empty() {
+        let ids: Vec<&str> = drift.pending.iter().map(|r| r.id.as_str()).collect();
+        let all_pending = drift.pending.len() == graph.revisions().count();
+        let hint = if all_pending && drift.comparison.is_empty() {
+            // Nothing applied, yet the database already matches the models.
+            "the database already matches the models: if it was built without migrations, \
+             `stamp head` records that; otherwise run `upgrade head`"
+        } else if graph.heads().len() > 1 {
+            "run `upgrade heads`, or `merge` the heads into one first"
+        } else {
+            "run `upgrade head`"
+        };
+        problems.push(format!(
+            "{} revision(s) not applied: {} ({hint})",
+            drift.pending.len(),
+            ids.join(", ")
+        ));
+    }
+    for op in &drift.comparison.ops {
+        problems.push(format!("models differ from the database: {op}"));
+    }
+    problems
 }

@@ -65,6 +65,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &MergeArgs) -> Result<i32, CliError> 
             extra: vec![],
             branch_labels: vec![],
             run_in_transaction: true,
+            timeouts: Default::default(),
         },
     )?;
     ctx.say(&format!(

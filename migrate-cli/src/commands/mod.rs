@@ -8,6 +8,7 @@ mod check;
 mod completions;
 mod current;
 mod downgrade;
+mod fleet;
 mod heads;
 mod history;
 mod init;
@@ -79,6 +80,10 @@ pub enum Command {
     /// database is repaired: `--applied` or `--rolled-back`. Touches only that revision's row.
     Resolve(resolve::ResolveArgs),
 
+    /// Upgrade, check or read many databases and PostgreSQL tenant schemas at once, each
+    /// under its own lock, with a table (or JSON) of the results.
+    Fleet(fleet::FleetArgs),
+
     /// Write `#[derive(Model)]` source for the tables of an existing database (reads only).
     Inspect(inspect::InspectArgs),
 
@@ -105,6 +110,7 @@ impl Command {
     pub fn needs_models(&self) -> bool {
         match self {
             Command::Models(_) | Command::Check(_) => true,
+            Command::Fleet(args) => args.needs_models(),
             Command::Revision(args) => args.autogenerate,
             _ => false,
         }
@@ -147,6 +153,7 @@ impl Command {
             Command::Resolve(args) => resolve::run(ctx, args),
             Command::Check(args) => check::run(ctx, args.format),
             Command::Inspect(args) => inspect::run(ctx, args),
+            Command::Fleet(args) => fleet::run(ctx, args),
             Command::Lint(args) => lint::run(ctx, args),
             Command::Completions(args) => completions::run(ctx, args),
             Command::Man(args) => man::run(ctx, args),

@@ -91,7 +91,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
         .collect();
     let mut operations: Vec<String> = Vec::new();
     let mut lint = Vec::new();
-    let (up_sql, down_sql, extra, run_in_transaction) = if args.autogenerate {
+    let (up_sql, down_sql, extra, run_in_transaction, plan_timeouts) = if args.autogenerate {
         let Some(plan) = autogenerate(ctx, args, &graph, &parents, &others)? else {
             if json {
                 let value = serde_json::json!({
@@ -107,12 +107,17 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             .iter()
             .map(ToString::to_string)
             .collect();
-        lint = migrate_core::diff::lint(&plan.comparison.ops, dialect.facts());
+        lint = migrate_core::diff::lint(
+            &plan.comparison.ops,
+            dialect.facts(),
+            ctx.config.online_schema_changes,
+        );
         (
             plan.up_sql,
             plan.down_sql,
             plan.extra,
             plan.run_in_transaction,
+            plan.timeouts,
         )
     } else {
         // An empty revision for hand-written SQL, with a file pair for every listed dialect.
@@ -120,7 +125,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             .iter()
             .map(|d| (d.name().to_owned(), String::new(), String::new()))
             .collect();
-        (String::new(), String::new(), extra, true)
+        (
+            String::new(),
+            String::new(),
+            extra,
+            true,
+            Default::default(),
+        )
     };
 
     let written = write_revision(
@@ -135,6 +146,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RevisionArgs) -> Result<i32, CliErro
             extra,
             branch_labels: args.branch_label.iter().cloned().collect(),
             run_in_transaction,
+            timeouts: plan_timeouts,
         },
     )?;
     ctx.say(&format!(
@@ -178,6 +190,7 @@ fn autogenerate(
     let mut conn = conn?;
     let version_table = ctx.config.version_table.clone();
     let filter = ctx.config.table_filter.clone();
+    let online = ctx.config.online_schema_changes;
     let mut plan_for = |models: &migrate_core::schema::Schema, question_renames: bool| {
         autogen::plan_revision(
             &mut conn,
@@ -190,6 +203,7 @@ fn autogenerate(
                 other_dialects: others,
                 allow_table_drops: args.allow_table_drops,
                 question_renames,
+                online,
             },
         )
     };
@@ -319,7 +333,11 @@ fn summarize(
             ctx.say(&format!("      {detail}"))?;
         }
     }
-    let findings = migrate_core::diff::lint(&plan.comparison.ops, facts);
+    let findings = migrate_core::diff::lint(
+        &plan.comparison.ops,
+        facts,
+        ctx.config.online_schema_changes,
+    );
     if !findings.is_empty() {
         ctx.say(&format!("Lint ({}):", facts.label))?;
         for finding in &findings {

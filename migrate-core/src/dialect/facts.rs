@@ -77,6 +77,12 @@ pub struct DialectFacts {
     /// What changing a column's type or NULL does to a live table, when it is more than a
     /// catalog change (a rewrite under a lock, a rebuild); for the lint of a plan.
     pub alter_column_rewrites: Option<&'static str>,
+    /// Where the dialect has online plans (`render_online`): what a column's type change
+    /// still does to a live table under them, for the lint of an online plan.
+    pub online_type_change: Option<&'static str>,
+    /// Words in the error of a statement that gave up waiting for a lock (the revision's
+    /// `lock_timeout`), so the runner can try it again (`lock_retries`).
+    pub lock_timeout_error: Option<&'static str>,
     /// How an enum column is kept.
     pub enum_style: EnumStyle,
     /// Statements an offline script starts with, outside any transaction.
@@ -126,6 +132,8 @@ impl DialectFacts {
         identifier_limit: None,
         index_build_locks: None,
         alter_column_rewrites: None,
+        online_type_change: None,
+        lock_timeout_error: None,
         enum_style: EnumStyle::TextWithCheck,
         text_index_prefix: None,
         schemas: false,

@@ -138,6 +138,14 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
             .collect()
     }
 
+    /// The statements for a plan in forms that keep the live tables of `before` writable
+    /// while they run, where this backend has such forms and the plan needs one; `None`
+    /// otherwise (`render` is then the plan). They run one by one, each committed on its own
+    /// (the revision's `run_in_transaction = false`).
+    fn render_online(&self, _ops: &[Op], _before: &Schema) -> Option<Vec<String>> {
+        None
+    }
+
     /// Why this dialect cannot express an operation of a plan that ends at `target`, when it
     /// cannot; autogenerate then writes nothing rather than a migration that fails there.
     fn cannot_express(&self, _op: &Op, _target: &Schema) -> Option<String> {

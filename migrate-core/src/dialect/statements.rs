@@ -41,7 +41,7 @@ pub(crate) fn create_table<D: Dialect + ?Sized>(d: &D, table: &Table) -> String 
     w.finish()
 }
 
-fn check_clause<D: Dialect + ?Sized>(d: &D, check: &Check) -> String {
+pub(crate) fn check_clause<D: Dialect + ?Sized>(d: &D, check: &Check) -> String {
     let mut w = d.writer();
     w.raw("CONSTRAINT ")
         .ident(&check.name)
@@ -72,12 +72,23 @@ pub(crate) fn foreign_key_clause<D: Dialect + ?Sized>(d: &D, fk: &ForeignKey) ->
 }
 
 pub(crate) fn create_index<D: Dialect + ?Sized>(d: &D, table: &str, index: &Index) -> String {
+    create_index_with(d, table, index, false)
+}
+
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns)`.
+pub(crate) fn create_index_with<D: Dialect + ?Sized>(
+    d: &D,
+    table: &str,
+    index: &Index,
+    concurrently: bool,
+) -> String {
     let mut w = d.writer();
     w.raw(if index.unique {
         "CREATE UNIQUE INDEX "
     } else {
         "CREATE INDEX "
     })
+    .raw(if concurrently { "CONCURRENTLY " } else { "" })
     .ident(&index.name)
     .raw(" ON ")
     .ident(table)

@@ -36,8 +36,11 @@ pub struct Finding {
     pub message: String,
 }
 
-/// The findings for `ops` on the dialect with `facts`, errors first.
-pub fn lint(ops: &[Op], facts: &DialectFacts) -> Vec<Finding> {
+/// The findings for `ops` on the dialect with `facts`, errors first. `online`: the plan is
+/// rendered online where the dialect can (`Dialect::render_online`), so only what that
+/// cannot avoid is named.
+pub fn lint(ops: &[Op], facts: &DialectFacts, online: bool) -> Vec<Finding> {
+    let online_type_change = facts.online_type_change.filter(|_| online);
     let created: Vec<&str> = ops
         .iter()
         .filter_map(|op| match op {
@@ -60,8 +63,16 @@ pub fn lint(ops: &[Op], facts: &DialectFacts) -> Vec<Finding> {
         match op {
             // A table made in the same revision is empty: nothing waits on it.
             Op::AddIndex { table, .. } if !created.contains(&table.as_str()) => {
-                if let Some(locks) = facts.index_build_locks {
+                if let Some(locks) = facts
+                    .index_build_locks
+                    .filter(|_| online_type_change.is_none())
+                {
                     push(Severity::Warning, format!("on `{table}`: {locks}"));
+                }
+            }
+            Op::AlterColumn { table, from, to } if online_type_change.is_some() => {
+                if let Some(rewrites) = online_type_change.filter(|_| from.ty != to.ty) {
+                    push(Severity::Warning, format!("on `{table}`: {rewrites}"));
                 }
             }
             Op::AlterColumn { table, from, to }
@@ -117,7 +128,7 @@ mod tests {
                 column: column("nick", ColumnType::Text, false),
             },
         ];
-        let found = lint(&ops, facts("postgres"));
+        let found = lint(&ops, facts("postgres"), false);
         let severities: Vec<Severity> = found.iter().map(|f| f.severity).collect();
         assert_eq!(severities, [Severity::Error, Severity::Warning]);
         assert!(
@@ -129,12 +140,15 @@ mod tests {
 
     #[test]
     fn an_index_locks_only_where_the_dialect_says_and_only_on_a_live_table() {
-        assert_eq!(lint(&[index_on("players")], facts("mysql")), []);
-        assert_eq!(lint(&[index_on("players")], facts("sqlite")), []);
+        assert_eq!(lint(&[index_on("players")], facts("mysql"), true), []);
+        assert_eq!(lint(&[index_on("players")], facts("sqlite"), true), []);
         let created = Op::CreateTable {
             table: Table::new("players"),
         };
-        assert_eq!(lint(&[created, index_on("players")], facts("postgres")), []);
+        assert_eq!(
+            lint(&[created, index_on("players")], facts("postgres"), false),
+            []
+        );
     }
 
     #[test]
@@ -144,7 +158,7 @@ mod tests {
             from: column("score", ColumnType::BigInt, false),
             to: column("score", ColumnType::Integer, false),
         };
-        let found = lint(std::slice::from_ref(&op), facts("sqlite"));
+        let found = lint(std::slice::from_ref(&op), facts("sqlite"), true);
         let severities: Vec<Severity> = found.iter().map(|f| f.severity).collect();
         assert_eq!(
             severities,
@@ -157,8 +171,30 @@ mod tests {
             from: column("score", ColumnType::Integer, false),
             to: column("score", ColumnType::BigInt, false),
         };
-        let found = lint(&[widening], facts("postgres"));
+        let found = lint(std::slice::from_ref(&widening), facts("postgres"), false);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].severity, Severity::Warning);
+        // Online, the type change is still named; NOT NULL and the index are not.
+        let found = lint(&[widening], facts("postgres"), true);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("type change rewrites"),
+            "{found:?}"
+        );
+        let not_null = Op::AlterColumn {
+            table: "players".into(),
+            from: column("score", ColumnType::Integer, true),
+            to: column("score", ColumnType::Integer, false),
+        };
+        let found = lint(&[not_null, index_on("players")], facts("postgres"), true);
+        // What remains is the risk of NULL rows, not a lock.
+        assert!(
+            found.iter().all(|f| f.severity == Severity::Error),
+            "{found:?}"
+        );
+        assert_eq!(
+            lint(&[index_on("players")], facts("postgres"), false).len(),
+            1
+        );
     }
 }

@@ -65,11 +65,16 @@ pub struct Revision {
 }
 
 /// How long one statement of a revision may wait for a lock, and run, where the database can
-/// bound them (PostgreSQL). `None` leaves the run's default; zero means no limit.
+/// bound them (PostgreSQL), and how often a statement that gave up waiting for its lock is
+/// tried again. `None` leaves the run's default; a zero duration means no limit.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionTimeouts {
     pub lock: Option<std::time::Duration>,
     pub statement: Option<std::time::Duration>,
+    /// `lock_retries`: a short `lock_timeout` keeps the writers queued behind a waiting DDL
+    /// statement from stalling long; retrying makes the revision still go through once the
+    /// table is free for a moment.
+    pub lock_retries: Option<u32>,
 }
 
 impl RevisionTimeouts {
@@ -78,6 +83,7 @@ impl RevisionTimeouts {
         RevisionTimeouts {
             lock: self.lock.or(defaults.lock),
             statement: self.statement.or(defaults.statement),
+            lock_retries: self.lock_retries.or(defaults.lock_retries),
         }
     }
 }
@@ -271,6 +277,10 @@ pub(super) struct MetadataOut<'a> {
     pub(super) dialect: &'a str,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub(super) branch_labels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) lock_timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) lock_retries: Option<u32>,
 }
 
 /// Every key a `metadata.toml` may hold (diesel's `run_in_transaction` and this tool's).
@@ -284,6 +294,7 @@ pub(super) const METADATA_KEYS: &[&str] = &[
     "branch_labels",
     "lock_timeout",
     "statement_timeout",
+    "lock_retries",
 ];
 
 /// The longest revision id the version table's `revision` column holds.
@@ -301,6 +312,7 @@ pub(super) struct MetadataIn {
     pub(super) branch_labels: Vec<String>,
     pub(super) lock_timeout: Option<String>,
     pub(super) statement_timeout: Option<String>,
+    pub(super) lock_retries: Option<u32>,
 }
 
 /// diesel's version of a folder: the name up to the first `_`, dashes removed.

@@ -237,6 +237,7 @@ pub(super) fn parse_folder(files: FolderFiles) -> Result<(Revision, bool)> {
     let timeouts = RevisionTimeouts {
         lock: duration("lock_timeout", meta.lock_timeout)?,
         statement: duration("statement_timeout", meta.statement_timeout)?,
+        lock_retries: meta.lock_retries,
     };
     let revision = Revision {
         id,

@@ -83,6 +83,7 @@ fn new_rev<'a>(message: &'a str, parents: &[&str]) -> NewRevision<'a> {
         extra: Vec::new(),
         branch_labels: Vec::new(),
         run_in_transaction: true,
+        timeouts: Default::default(),
     }
 }
 

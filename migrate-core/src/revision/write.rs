@@ -35,6 +35,8 @@ pub struct NewRevision<'a> {
     pub extra: Vec<(String, String, String)>,
     pub branch_labels: Vec<String>,
     pub run_in_transaction: bool,
+    /// `lock_timeout` and `lock_retries` for metadata.toml (an online plan sets them).
+    pub timeouts: super::format::RevisionTimeouts,
 }
 
 /// 12 lowercase hex characters, unique enough for revision ids (time, process id and a
@@ -136,6 +138,11 @@ impl RevisionWriter {
             created: &created,
             dialect: new.dialect,
             branch_labels: &new.branch_labels,
+            lock_timeout: new
+                .timeouts
+                .lock
+                .map(|d| humantime::format_duration(d).to_string()),
+            lock_retries: new.timeouts.lock_retries,
         };
         let metadata = toml::to_string(&metadata).map_err(|e| Error::Metadata {
             path: final_dir.join(METADATA),
@@ -170,7 +177,7 @@ impl RevisionWriter {
             up_sql,
             down_sql,
             dialect_sql,
-            timeouts: super::format::RevisionTimeouts::default(),
+            timeouts: new.timeouts,
         })
     }
 

@@ -78,13 +78,36 @@ impl Step<'_> {
     }
 }
 
-/// The revision and its version row in one transaction: all or nothing.
-pub(super) fn atomic(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
+/// Asked after a statement failed, with the error and how many times it was tried again so
+/// far: whether to try once more (it gave up waiting for a lock, and retries are left); it
+/// pauses before it answers yes.
+pub(super) type Retry<'r> = dyn FnMut(&Error, u32) -> bool + 'r;
+
+/// The revision and its version row in one transaction: all or nothing. A revision that
+/// gave up waiting for a lock is rolled back and run again while `retry` says so.
+pub(super) fn atomic(conn: &mut Connection, step: &Step<'_>, retry: &mut Retry<'_>) -> Result<()> {
+    let mut attempt = 0;
+    loop {
+        match atomic_once(conn, step) {
+            Err(error) if retry(&error, attempt) => attempt += 1,
+            done => return done,
+        }
+    }
+}
+
+fn atomic_once(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
     conn.backend().begin_revision()?;
     let statements = step.statements(conn);
-    let outcome = execute(conn, step.revision, &statements, &mut |_, _| Ok(()))
-        .map_err(|(_, error)| error)
-        .and_then(|()| check_foreign_keys(conn, step.revision));
+    // No retry inside: the failed statement aborted the transaction.
+    let outcome = execute(
+        conn,
+        step.revision,
+        &statements,
+        &mut |_, _| Ok(()),
+        &mut |_, _| false,
+    )
+    .map_err(|(_, error)| error)
+    .and_then(|()| check_foreign_keys(conn, step.revision));
     match outcome {
         // The bookkeeping travels with the commit (one round trip where the server allows).
         Ok(()) => {
@@ -115,7 +138,9 @@ pub(super) fn atomic(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
 /// A revision that cannot run in a transaction: its row says `running` (or `reverting`)
 /// before the first statement and counts the statements as they complete, so a process that
 /// dies leaves the row behind and the next run refuses until `resolve` says what happened.
-pub(super) fn tracked(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
+/// A statement that gave up waiting for a lock changed nothing, and is tried again while
+/// `retry` says so.
+pub(super) fn tracked(conn: &mut Connection, step: &Step<'_>, retry: &mut Retry<'_>) -> Result<()> {
     let dialect = conn.dialect().name();
     let revision = step.revision;
     let (running, failed) = match step.direction {
@@ -136,10 +161,16 @@ pub(super) fn tracked(conn: &mut Connection, step: &Step<'_>) -> Result<()> {
     }
     let statements = step.statements(conn);
     let table = step.version_table;
-    let progressed = execute(conn, revision, &statements, &mut |conn, completed| {
-        row.statement_index = i64::try_from(completed).ok();
-        version_table::update(conn, table, &row)
-    });
+    let progressed = execute(
+        conn,
+        revision,
+        &statements,
+        &mut |conn, completed| {
+            row.statement_index = i64::try_from(completed).ok();
+            version_table::update(conn, table, &row)
+        },
+        retry,
+    );
     let outcome = match progressed {
         Ok(()) => check_foreign_keys(conn, revision).map_err(|e| (statements.len(), e)),
         Err(failure) => Err(failure),
@@ -252,26 +283,30 @@ fn with_note(error: Error, note: &str) -> Error {
     }
 }
 
-/// Runs the statements in order; after each, `completed(conn, n)` (n statements done). On
-/// failure, how many completed and the error.
+/// Runs the statements in order; after each, `completed(conn, n)` (n statements done). A
+/// failed statement runs again while `retry` says so. On failure, how many completed and the
+/// error.
 fn execute(
     conn: &mut Connection,
     revision: &Revision,
     statements: &[String],
     completed: &mut dyn FnMut(&mut Connection, usize) -> Result<()>,
+    retry: &mut Retry<'_>,
 ) -> std::result::Result<(), (usize, Error)> {
     for (index, statement) in statements.iter().enumerate() {
-        conn.batch_execute(statement).map_err(|e| {
-            (
-                index,
-                Error::StatementFailed {
-                    revision: describe(revision),
-                    statement: index + 1,
-                    sql: statement.clone(),
-                    message: e.to_string().trim_end().to_owned(),
-                },
-            )
-        })?;
+        let mut attempt = 0;
+        while let Err(e) = conn.batch_execute(statement) {
+            let error = Error::StatementFailed {
+                revision: describe(revision),
+                statement: index + 1,
+                sql: statement.clone(),
+                message: e.to_string().trim_end().to_owned(),
+            };
+            if !retry(&error, attempt) {
+                return Err((index, error));
+            }
+            attempt += 1;
+        }
         completed(conn, index + 1).map_err(|e| (index + 1, e))?;
     }
     Ok(())

@@ -51,6 +51,7 @@ impl RunOptions {
             revision_timeouts: RevisionTimeouts {
                 lock: Some(DEFAULT_REVISION_LOCK_TIMEOUT),
                 statement: None,
+                lock_retries: None,
             },
         }
     }
@@ -88,6 +89,14 @@ pub enum Event<'a> {
         revision: &'a Revision,
         direction: Direction,
         duration_ms: i64,
+    },
+    /// A statement of the revision gave up waiting for a lock (its `lock_timeout`); it is
+    /// tried again after `pause`, the `attempt`-th of `retries` (`lock_retries`).
+    Retrying {
+        revision: &'a Revision,
+        attempt: u32,
+        retries: u32,
+        pause: Duration,
     },
 }
 
@@ -256,12 +265,30 @@ pub(crate) fn run_locked<'g>(
             existing: rows.iter().find(|r| r.revision == revision.id),
             started: Instant::now(),
         };
-        conn.backend()
-            .set_revision_timeouts(revision.timeouts.or(options.revision_timeouts))?;
+        let timeouts = revision.timeouts.or(options.revision_timeouts);
+        conn.backend().set_revision_timeouts(timeouts)?;
+        let retries = timeouts.lock_retries.unwrap_or(0);
+        let lock_timeout_words = conn.dialect().facts().lock_timeout_error;
+        let mut retry = |error: &Error, attempt: u32| {
+            let gave_up_waiting =
+                lock_timeout_words.is_some_and(|words| error.to_string().contains(words));
+            if !gave_up_waiting || attempt >= retries {
+                return false;
+            }
+            let pause = retry_pause(attempt);
+            on_event(Event::Retrying {
+                revision,
+                attempt: attempt + 1,
+                retries,
+                pause,
+            });
+            std::thread::sleep(pause);
+            true
+        };
         if one_transaction || revision.runs_in_transaction_on(conn.dialect()) {
-            apply::atomic(conn, &step)?;
+            apply::atomic(conn, &step, &mut retry)?;
         } else {
-            apply::tracked(conn, &step)?;
+            apply::tracked(conn, &step, &mut retry)?;
         }
         on_event(Event::Finished {
             revision,
@@ -320,6 +347,14 @@ fn record_adopted(
     }
     conn.backend().commit_revision()?;
     Ok(rows)
+}
+
+/// The pause before the next try of a statement that gave up waiting for a lock: short at
+/// first (a lock held for a moment), doubling up to a few seconds (a long transaction).
+fn retry_pause(attempt: u32) -> Duration {
+    Duration::from_millis(100)
+        .saturating_mul(1 << attempt.min(6))
+        .min(Duration::from_secs(5))
 }
 
 pub(super) fn elapsed_ms(started: Instant) -> i64 {

@@ -187,6 +187,7 @@ fn the_offline_scripts_of_a_history_parse_and_are_snapshotted() {
                 )],
                 branch_labels: vec![],
                 run_in_transaction: true,
+                timeouts: Default::default(),
             },
         );
         if let Err(e) = written {

@@ -21,6 +21,14 @@ use crate::error::{Error, Result};
 /// database, so runs against different databases do not wait for each other.
 pub const LOCK_KEY: i64 = 0x6ccc_55b3_92e6_a9f2;
 
+/// The key of the schema the session migrates (its `current_schema()`, where the version
+/// table lives): [`LOCK_KEY`] (bound as `$1`) for `public`, the default, so every release
+/// agrees on it; for another schema (a tenant's) a key of its own, derived from its name, so
+/// tenants of one database upgrade side by side while two runs on one tenant still exclude
+/// each other.
+const KEY_SQL: &str = "CASE WHEN coalesce(current_schema(), 'public') = 'public' THEN $1 \
+     ELSE ('x' || left(md5('migrate-core run lock ' || current_schema()), 16))::bit(64)::bigint END";
+
 /// The first retry comes quickly (most runs are short); later ones back off to this.
 const MAX_RETRY_INTERVAL: Duration = Duration::from_millis(500);
 
@@ -30,9 +38,9 @@ struct Outcome {
     ok: bool,
 }
 
-/// Runs `SELECT <lock function>($1) AS ok` with the key.
-fn call(conn: &mut PgConnection, sql: &'static str) -> QueryResult<bool> {
-    let rows: Vec<Outcome> = diesel::sql_query(sql)
+/// Runs `SELECT <lock function>(<key>) AS ok`.
+fn call(conn: &mut PgConnection, function: &'static str) -> QueryResult<bool> {
+    let rows: Vec<Outcome> = diesel::sql_query(format!("SELECT {function}({KEY_SQL}) AS ok"))
         .bind::<BigInt, _>(LOCK_KEY)
         .load(conn)?;
     Ok(rows.first().is_some_and(|r| r.ok))
@@ -48,17 +56,17 @@ struct Holder {
 fn holder(conn: &mut PgConnection) -> String {
     // pg_locks shows a bigint advisory key as classid (high 32 bits), objid (low 32 bits)
     // and objsubid 1.
-    let rows: QueryResult<Vec<Holder>> = diesel::sql_query(
-        "SELECT format('server pid %s (user %s, application \"%s\", client %s, %s since %s)', \
+    let rows: QueryResult<Vec<Holder>> = diesel::sql_query(format!(
+        "WITH k AS (SELECT {KEY_SQL} AS key) SELECT format('server pid %s (user %s, application \"%s\", client %s, %s since %s)', \
                 a.pid, a.usename, a.application_name, coalesce(host(a.client_addr), 'local socket'), \
                 coalesce(a.state, 'unknown state'), to_char(a.state_change, 'HH24:MI:SS')) AS described \
-         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         FROM k, pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
          WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 \
            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) \
-           AND l.classid::bigint = $1 AND l.objid::bigint = $2",
-    )
-    .bind::<BigInt, _>((LOCK_KEY >> 32) & 0xffff_ffff)
-    .bind::<BigInt, _>(LOCK_KEY & 0xffff_ffff)
+           AND l.classid::bigint = (k.key >> 32) & 4294967295 \
+           AND l.objid::bigint = k.key & 4294967295",
+    ))
+    .bind::<BigInt, _>(LOCK_KEY)
     .load(conn);
     holders_text(
         rows.map(|rows| rows.into_iter().map(|r| r.described).collect()),
@@ -73,11 +81,7 @@ pub(super) fn acquire_lock(conn: &mut PgConnection, wait: &mut LockWait<'_>) -> 
         |slice| {
             let started = Instant::now();
             loop {
-                if call(
-                    &mut conn.borrow_mut(),
-                    "SELECT pg_try_advisory_lock($1) AS ok",
-                )
-                .map_err(Error::db(
+                if call(&mut conn.borrow_mut(), "pg_try_advisory_lock").map_err(Error::db(
                     "taking the migration lock (pg_try_advisory_lock)",
                 ))? {
                     return Ok(true);
@@ -107,8 +111,8 @@ pub(super) fn acquire_lock(conn: &mut PgConnection, wait: &mut LockWait<'_>) -> 
 /// then stay with the session until it closes.
 pub(super) fn release_lock(conn: &mut PgConnection) -> Result<()> {
     roll_back_above(conn, 0)?;
-    let released = call(conn, "SELECT pg_advisory_unlock($1) AS ok")
-        .map_err(Error::db("releasing the migration lock"))?;
+    let released =
+        call(conn, "pg_advisory_unlock").map_err(Error::db("releasing the migration lock"))?;
     if released {
         Ok(())
     } else {

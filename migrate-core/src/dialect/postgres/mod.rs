@@ -11,6 +11,7 @@ mod introspect;
 mod lock;
 
 mod normalize;
+mod online;
 mod render;
 mod timeouts;
 
@@ -54,8 +55,10 @@ static FACTS: DialectFacts = DialectFacts {
     #[cfg(feature = "postgres")]
     connect: Some(connection::connect),
     enum_style: EnumStyle::NamedType,
-    index_build_locks: Some("blocks writes to the table until the index is built (CREATE INDEX CONCURRENTLY, by hand in a revision without a transaction, does not)"),
+    index_build_locks: Some("blocks writes to the table until the index is built (the online plan, `online_schema_changes = true` in migrate.toml, builds it CONCURRENTLY instead)"),
     alter_column_rewrites: Some("rewrites (a type change) or scans (NOT NULL) the table under an exclusive lock: reads and writes wait"),
+    online_type_change: Some("a type change rewrites the table under an exclusive lock: reads and writes wait until it is done, online plan or not (add a new column, backfill it in batches, then switch)"),
+    lock_timeout_error: Some("lock timeout"),
     ..DialectFacts::STANDARD
 };
 
@@ -75,6 +78,10 @@ impl Dialect for Postgres {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
         render::alter_column(self, table, from, to)
+    }
+
+    fn render_online(&self, ops: &[Op], before: &Schema) -> Option<Vec<String>> {
+        online::render_online(self, ops, before)
     }
 
     /// In place, as the trait's default, except for enum label changes, which need the

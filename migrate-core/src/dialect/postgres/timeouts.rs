@@ -44,7 +44,10 @@ struct Holder {
 /// The sessions of this database holding locks on tables that `sql` names, when `message`
 /// says the statement gave up waiting for a lock.
 pub(super) fn holders(conn: &mut PgConnection, sql: &str, message: &str) -> Option<String> {
-    if !message.contains("lock timeout") {
+    if !super::FACTS
+        .lock_timeout_error
+        .is_some_and(|words| message.contains(words))
+    {
         return None;
     }
     let rows: Vec<Holder> = diesel::sql_query(
