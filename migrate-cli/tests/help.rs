@@ -5,7 +5,7 @@
 
 use migrate_cli::{run_with, Models};
 
-const COMMANDS: [&str; 18] = [
+const COMMANDS: [&str; 22] = [
     "init",
     "models",
     "revision",
@@ -21,6 +21,10 @@ const COMMANDS: [&str; 18] = [
     "resolve",
     "check",
     "inspect",
+    "fleet",
+    "fleet upgrade",
+    "fleet check",
+    "fleet current",
     "lint",
     "completions",
     "man",
@@ -28,7 +32,8 @@ const COMMANDS: [&str; 18] = [
 
 fn help(args: &[&str]) -> String {
     let mut argv = vec!["migrate"];
-    argv.extend_from_slice(args);
+    // `fleet upgrade` is a command and its subcommand.
+    argv.extend(args.iter().flat_map(|a| a.split(' ')));
     argv.push("--help");
     let mut out = Vec::new();
     let mut err = Vec::new();
@@ -41,7 +46,7 @@ fn help(args: &[&str]) -> String {
 fn help_texts() {
     insta::assert_snapshot!("migrate", help(&[]));
     for command in COMMANDS {
-        insta::assert_snapshot!(command, help(&[command]));
+        insta::assert_snapshot!(command.replace(' ', "_"), help(&[command]));
     }
 }
 

@@ -297,4 +297,29 @@ fn every_json_output_has_exactly_its_documented_fields() {
         .map(|r| r["current"].as_bool().unwrap())
         .collect();
     assert_eq!(current, [false, false, true]);
+
+    // A fleet of this database and one that cannot be reached: the probe, then an upgrade.
+    let url = project.database_url();
+    let unreachable = "postgres://app:secret@127.0.0.1:1/none?connect_timeout=1";
+    let fleet = |args: &[&str], code: i32| {
+        let mut argv = vec!["fleet"];
+        argv.extend_from_slice(args);
+        argv.extend([
+            "--database",
+            &url,
+            "--database",
+            unreachable,
+            "--keep-going",
+        ]);
+        json(&argv, code)
+    };
+    let probe = fleet(&["current", "--check-heads"], 1);
+    assert_matches("fleet", &docs, &probe);
+    let upgraded = fleet(&["upgrade", "-j", "2"], 1);
+    assert_matches("fleet", &docs, &upgraded);
+    let upgraded: Value = serde_json::from_str(&upgraded).unwrap();
+    assert_eq!(upgraded["counts"]["failed"], 1, "{upgraded}");
+    assert_eq!(upgraded["targets"][0]["status"], "ok", "{upgraded}");
+    assert_eq!(upgraded["targets"][0]["revisions"], 3, "{upgraded}");
+    assert!(!upgraded.to_string().contains("secret"), "{upgraded}");
 }

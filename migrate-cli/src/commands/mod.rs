@@ -80,10 +80,6 @@ pub enum Command {
     /// database is repaired: `--applied` or `--rolled-back`. Touches only that revision's row.
     Resolve(resolve::ResolveArgs),
 
-    /// Upgrade, check or read many databases and PostgreSQL tenant schemas at once, each
-    /// under its own lock, with a table (or JSON) of the results.
-    Fleet(fleet::FleetArgs),
-
     /// Write `#[derive(Model)]` source for the tables of an existing database (reads only).
     Inspect(inspect::InspectArgs),
 
@@ -94,6 +90,10 @@ pub enum Command {
     /// Read the up SQL of revisions (default: those the database has not applied) and report
     /// what loses data (errors, exit 3) or holds a live table locked (warnings).
     Lint(lint::LintArgs),
+
+    /// Upgrade, check or read many databases and PostgreSQL tenant schemas at once, each
+    /// under its own lock, with a table (or JSON) of the results.
+    Fleet(fleet::FleetArgs),
 
     /// Print the completion script for a shell, e.g. `migrate completions bash >
     /// ~/.local/share/bash-completion/completions/migrate`.

@@ -352,7 +352,13 @@ fn summarize(
             ))?;
         }
     }
-    if !plan.run_in_transaction {
+    if plan.timeouts.lock_retries.is_some() {
+        ctx.say(
+            "  (an online plan: written with run_in_transaction = false, each statement \
+             committed on its own so the tables stay writable, lock_timeout and lock_retries \
+             set; `online_schema_changes = false` in migrate.toml writes the plain plan)",
+        )?;
+    } else if !plan.run_in_transaction {
         ctx.say(
             "  (written with run_in_transaction = false: PostgreSQL cannot use an enum label \
              in the transaction that added it)",

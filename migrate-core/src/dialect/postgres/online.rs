@@ -109,3 +109,87 @@ fn set_not_null(d: &Postgres, table: &str, from: &Column, to: &Column) -> Vec<St
     out.push(w.finish());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{ColumnType, ForeignKey, Index, Table};
+
+    fn accounts() -> Table {
+        let mut table = Table::new("accounts");
+        table.columns = vec![
+            Column::new("id", ColumnType::BigInt, false),
+            Column::new("owner_id", ColumnType::BigInt, false),
+            Column::new("email", ColumnType::Varchar { max_length: 120 }, true),
+        ];
+        table.primary_key = vec!["id".into()];
+        table.indexes.push(Index {
+            name: "ix_accounts_old".into(),
+            columns: vec!["owner_id".into()],
+            unique: false,
+            prefix_lengths: Default::default(),
+        });
+        table
+    }
+
+    /// Every rewrite on a live table, and none on a table the plan creates.
+    #[test]
+    fn live_tables_get_online_forms_and_new_ones_plain() {
+        let before = Schema::new(vec![accounts()]);
+        let email = accounts().columns[2].clone();
+        let mut added = Table::new("notes");
+        added.columns = vec![Column::new("id", ColumnType::BigInt, false)];
+        let new_index = |table: &str, name: &str, unique: bool| Op::AddIndex {
+            table: table.into(),
+            index: Index {
+                name: name.into(),
+                columns: vec!["id".into()],
+                unique,
+                prefix_lengths: Default::default(),
+            },
+        };
+        let ops = vec![
+            Op::CreateTable { table: added },
+            new_index("notes", "ix_notes_id", false),
+            new_index("accounts", "uq_accounts_id", true),
+            Op::DropIndex {
+                table: "accounts".into(),
+                index: accounts().indexes[0].clone(),
+            },
+            Op::AddForeignKey {
+                table: "accounts".into(),
+                foreign_key: ForeignKey {
+                    name: "fk_accounts_owner_id_accounts".into(),
+                    columns: vec!["owner_id".into()],
+                    ref_table: "accounts".into(),
+                    ref_columns: vec!["id".into()],
+                    on_delete: Default::default(),
+                    on_update: Default::default(),
+                },
+            },
+            Op::AddCheck {
+                table: "accounts".into(),
+                check: Check {
+                    name: "ck_accounts_email".into(),
+                    expr: "email <> ''".into(),
+                },
+            },
+            Op::AlterColumn {
+                table: "accounts".into(),
+                from: email.clone(),
+                to: Column {
+                    nullable: false,
+                    ty: ColumnType::Text,
+                    default: Some(crate::schema::DefaultValue::Text("none".into())),
+                    ..email
+                },
+            },
+        ];
+        let Some(statements) = render_online(&Postgres, &ops, &before) else {
+            panic!("no online form for a plan on a live table");
+        };
+        insta::assert_snapshot!(statements.join(";\n"));
+        // Nothing on a live table: the plain plan, which may keep its transaction.
+        assert_eq!(render_online(&Postgres, &ops[..2], &before), None);
+    }
+}
