@@ -19,13 +19,13 @@ use migrate_core::Model;
 mod before {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "owners")]
     pub struct Owner {
         pub id: i64,
     }
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "accounts")]
     pub struct Account {
         pub id: i64,
@@ -40,13 +40,13 @@ mod before {
 mod after {
     use migrate_core::Model;
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(table = "owners")]
     pub struct Owner {
         pub id: i64,
     }
 
-    #[derive(Model)]
+    #[derive(Debug, Model)]
     #[model(
         table = "accounts",
         check(name = "ck_accounts_credit", expr = "credit >= 0")
