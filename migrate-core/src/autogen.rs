@@ -366,8 +366,8 @@ pub fn blockers(comparison: &Comparison, conn: &mut Connection) -> Result<Vec<St
 
 /// The up and down SQL scripts for a plan, each statement ending in `;`, preceded by a
 /// comment for every destructive operation; with `online`, in the dialect's online forms
-/// where it has them. The flag says whether either script took an online form (the revision
-/// then runs outside a transaction).
+/// where it has them. The flag says whether either script took an online form that must run
+/// outside a transaction.
 pub fn render_scripts(
     comparison: &Comparison,
     dialect: &dyn Dialect,
@@ -377,7 +377,10 @@ pub fn render_scripts(
         online
             .then(|| dialect.render_online(ops, before))
             .flatten()
-            .map_or_else(|| (dialect.render(ops, before), false), |s| (s, true))
+            .map_or_else(
+                || (dialect.render(ops, before), false),
+                |plan| (plan.statements, plan.outside_transaction),
+            )
     };
     let (up_statements, up_online) = render(&comparison.ops, &comparison.live);
     let mut after = comparison.live.clone();

@@ -3,10 +3,11 @@
 //! validated check. The revision runs outside a transaction with a short lock_timeout and
 //! lock_retries; it applies on the real server, `check` then finds nothing, a downgrade
 //! reverts it, a statement blocked by another session is retried until it passes, and
-//! `online_schema_changes = false` gives the plain plan back.
+//! `online_schema_changes = false` gives the plain plan back. On MariaDB: an index and a
+//! column added with the clauses that keep the table writable.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-#![cfg(feature = "postgres")]
+#![cfg(all(feature = "postgres", feature = "mysql"))]
 
 use std::time::Duration;
 
@@ -61,6 +62,29 @@ mod after {
     }
 }
 
+#[allow(dead_code)]
+mod mysql_after {
+    use migrate_core::Model;
+
+    #[derive(Debug, Model)]
+    #[model(table = "owners")]
+    pub struct Owner {
+        pub id: i64,
+    }
+
+    #[derive(Debug, Model)]
+    #[model(table = "accounts")]
+    pub struct Account {
+        pub id: i64,
+        pub owner_id: i64,
+        #[model(max_length = 120, index)]
+        pub email: Option<String>,
+        pub credit: i64,
+        #[model(max_length = 40)]
+        pub note: Option<String>,
+    }
+}
+
 fn models_before() -> Vec<&'static ModelDef> {
     vec![before::Owner::definition(), before::Account::definition()]
 }
@@ -71,6 +95,11 @@ fn models_after() -> Vec<&'static ModelDef> {
 
 /// A project at the first revision, with rows in both tables.
 fn seeded(db: &TestDatabase) -> Project {
+    let rows = match db.backend {
+        Backend::Postgres => "SELECT g FROM generate_series(1, 2000) g",
+        // MariaDB's sequence engine.
+        Backend::Mysql => "SELECT seq AS g FROM seq_1_to_2000",
+    };
     let project = Project::new();
     std::fs::create_dir_all(project.migrations()).unwrap();
     let run = |models: &[&'static ModelDef], args: &[&str]| {
@@ -82,11 +111,11 @@ fn seeded(db: &TestDatabase) -> Project {
     );
     run(&models_before(), &["upgrade"]);
     db.connect()
-        .batch_execute(
-            "INSERT INTO owners (id) SELECT g FROM generate_series(1, 50) g; \
+        .batch_execute(&format!(
+            "INSERT INTO owners (id) SELECT g FROM ({rows}) s WHERE g <= 50; \
              INSERT INTO accounts (id, owner_id, email, credit) \
-             SELECT g, 1 + g % 50, 'user' || g || '@example.com', g FROM generate_series(1, 2000) g",
-        )
+             SELECT g, 1 + g % 50, CONCAT('user', g, '@example.com'), g FROM ({rows}) s"
+        ))
         .unwrap();
     project
 }
@@ -252,6 +281,41 @@ fn the_switch_turns_online_plans_off() {
     project
         .run_with_url(&models_after(), &db.url, &["upgrade"])
         .expect_code(0);
+}
+
+#[test]
+fn mariadb_gets_the_clauses_that_keep_the_table_writable() {
+    let Some(db) = TestDatabase::create(Backend::Mysql) else {
+        return;
+    };
+    let project = seeded(&db);
+    let after = || {
+        vec![
+            mysql_after::Owner::definition(),
+            mysql_after::Account::definition(),
+        ]
+    };
+    project
+        .run_with_url(
+            &after(),
+            &db.url,
+            &["revision", "--autogenerate", "-m", "online"],
+        )
+        .expect_code(0);
+    let folder = project.revisions().pop().unwrap();
+    let up = std::fs::read_to_string(folder.join("up.sql")).unwrap();
+    let down = std::fs::read_to_string(folder.join("down.sql")).unwrap();
+    insta::assert_snapshot!("online_up_mysql", body(&up));
+    insta::assert_snapshot!("online_down_mysql", body(&down));
+    // Every statement commits on its own on MySQL anyway: nothing else changes.
+    let metadata = std::fs::read_to_string(folder.join("metadata.toml")).unwrap();
+    assert!(!metadata.contains("lock_retries"), "{metadata}");
+    let run = |args: &[&str]| project.run_with_url(&after(), &db.url, args);
+    run(&["upgrade"]).expect_code(0);
+    run(&["check"]).expect_code(0);
+    run(&["downgrade", "-1"]).expect_code(0);
+    run(&["upgrade"]).expect_code(0);
+    run(&["check"]).expect_code(0);
 }
 
 /// The script without its header comment (it names the revision id and time), which ends at

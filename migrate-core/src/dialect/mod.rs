@@ -105,6 +105,15 @@ fn normalize_prefixes(table: &mut Table, default: Option<u32>) {
     }
 }
 
+/// A plan in online forms ([`Dialect::render_online`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnlinePlan {
+    pub statements: Vec<String>,
+    /// Whether each statement must commit on its own, so the revision runs outside a
+    /// transaction (PostgreSQL's `CONCURRENTLY`, `VALIDATE` after `NOT VALID`).
+    pub outside_transaction: bool,
+}
+
 /// A backend's answers about SQL text. Everything here is pure: no connection is needed, so
 /// a project can write migrations for a dialect it has no server (or driver) for.
 pub trait Dialect: Normalize + Sync + std::fmt::Debug {
@@ -140,9 +149,8 @@ pub trait Dialect: Normalize + Sync + std::fmt::Debug {
 
     /// The statements for a plan in forms that keep the live tables of `before` writable
     /// while they run, where this backend has such forms and the plan needs one; `None`
-    /// otherwise (`render` is then the plan). They run one by one, each committed on its own
-    /// (the revision's `run_in_transaction = false`).
-    fn render_online(&self, _ops: &[Op], _before: &Schema) -> Option<Vec<String>> {
+    /// otherwise (`render` is then the plan).
+    fn render_online(&self, _ops: &[Op], _before: &Schema) -> Option<OnlinePlan> {
         None
     }
 

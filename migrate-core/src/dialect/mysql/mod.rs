@@ -91,6 +91,14 @@ impl Dialect for Mysql {
         render::render(self, ops, before)
     }
 
+    /// Each statement commits on its own here anyway: only the clauses change.
+    fn render_online(&self, ops: &[Op], before: &Schema) -> Option<super::OnlinePlan> {
+        render::render_online(self, ops, before).map(|statements| super::OnlinePlan {
+            statements,
+            outside_transaction: false,
+        })
+    }
+
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Vec<String> {
         render::alter_column(self, table, from, to)
     }

@@ -10,15 +10,74 @@ use crate::diff::{apply, Op};
 use crate::schema::{Column, ColumnType, EnumType, ForeignKey, Index, Schema, Table};
 
 pub(super) fn render(dialect: &Mysql, ops: &[Op], before: &Schema) -> Vec<String> {
+    render_with(dialect, ops, before, false).0
+}
+
+/// The plan with the clauses that make the server do an operation on a live table without
+/// blocking writes, or fail rather than silently copy the table under a lock: an index built
+/// and dropped `ALGORITHM=INPLACE LOCK=NONE`, a column added `ALGORITHM=INSTANT` (MySQL
+/// 8.0.12+, MariaDB 10.3+). `None` when no operation of the plan is one of those.
+pub(super) fn render_online(dialect: &Mysql, ops: &[Op], before: &Schema) -> Option<Vec<String>> {
+    let (statements, rewritten) = render_with(dialect, ops, before, true);
+    rewritten.then_some(statements)
+}
+
+fn render_with(dialect: &Mysql, ops: &[Op], before: &Schema, online: bool) -> (Vec<String>, bool) {
     // The schema as each operation finds it: dropping a foreign key depends on which
     // indexes the table has at that point.
     let mut state = before.clone();
     let mut out = Vec::new();
+    let mut rewritten = false;
     for op in ops {
-        out.extend(render_op(dialect, op, &state));
+        let mut statements = render_op(dialect, op, &state);
+        if online {
+            rewritten |= add_online_clause(dialect, op, before, &mut statements);
+        }
+        out.extend(statements);
         apply(&mut state, op);
     }
-    out
+    (out, rewritten)
+}
+
+/// Gives the operation's own statement the clause that keeps its table writable, when the
+/// operation has one and its table is live (exists before the plan); whether it did.
+fn add_online_clause(dialect: &Mysql, op: &Op, before: &Schema, statements: &mut [String]) -> bool {
+    let (table, own, online) = match op {
+        Op::AddIndex { table, .. } => {
+            let own = statements.first_mut();
+            let online = own
+                .as_ref()
+                .map(|s| format!("{s} ALGORITHM=INPLACE LOCK=NONE"));
+            (table, own, online)
+        }
+        // `DROP INDEX … ON` takes no ALGORITHM on MariaDB; `ALTER TABLE … DROP INDEX` does on
+        // both servers.
+        Op::DropIndex { table, index } => {
+            let drop = dialect.drop_index(table, &index.name);
+            let mut w = dialect.alter_table(table);
+            w.raw(" DROP INDEX ")
+                .ident(&index.name)
+                .raw(", ALGORITHM=INPLACE, LOCK=NONE");
+            (
+                table,
+                statements.iter_mut().find(|s| **s == drop),
+                Some(w.finish()),
+            )
+        }
+        Op::AddColumn { table, .. } => {
+            let own = statements.first_mut();
+            let online = own.as_ref().map(|s| format!("{s}, ALGORITHM=INSTANT"));
+            (table, own, online)
+        }
+        _ => return false,
+    };
+    match (own, online) {
+        (Some(statement), Some(online)) if before.table(table).is_some() => {
+            *statement = online;
+            true
+        }
+        _ => false,
+    }
 }
 
 fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {

@@ -20,7 +20,8 @@ mod timeouts;
 pub use lock::LOCK_KEY;
 
 use super::{
-    ConnectTimeout, Dialect, DialectFacts, EnumStyle, IdentifierLimit, Placeholder, TypeNames,
+    ConnectTimeout, Dialect, DialectFacts, EnumStyle, IdentifierLimit, OnlinePlan, Placeholder,
+    TypeNames,
 };
 use crate::dialect::statements::in_place;
 use crate::diff::{apply, Op};
@@ -80,8 +81,11 @@ impl Dialect for Postgres {
         render::alter_column(self, table, from, to)
     }
 
-    fn render_online(&self, ops: &[Op], before: &Schema) -> Option<Vec<String>> {
-        online::render_online(self, ops, before)
+    fn render_online(&self, ops: &[Op], before: &Schema) -> Option<OnlinePlan> {
+        online::render_online(self, ops, before).map(|statements| OnlinePlan {
+            statements,
+            outside_transaction: true,
+        })
     }
 
     /// In place, as the trait's default, except for enum label changes, which need the
