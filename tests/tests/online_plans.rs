@@ -120,25 +120,35 @@ fn seeded(db: &TestDatabase) -> Project {
     project
 }
 
+/// `revision --autogenerate` to these models (NOT NULL on a column counts as destructive).
+fn autogenerate(
+    project: &Project,
+    db: &TestDatabase,
+    models: &[&'static ModelDef],
+    message: &str,
+) -> integration_tests::Outcome {
+    project
+        .run_with_url(
+            models,
+            &db.url,
+            &[
+                "revision",
+                "--autogenerate",
+                "-m",
+                message,
+                "--allow-destructive",
+            ],
+        )
+        .expect_code(0)
+}
+
 #[test]
 fn an_online_plan_applies_checks_clean_and_reverts() {
     let Some(db) = TestDatabase::create(Backend::Postgres) else {
         return;
     };
     let project = seeded(&db);
-    let out = project
-        .run_with_url(
-            &models_after(),
-            &db.url,
-            &[
-                "revision",
-                "--autogenerate",
-                "-m",
-                "online",
-                "--allow-destructive",
-            ],
-        )
-        .expect_code(0);
+    let out = autogenerate(&project, &db, &models_after(), "online");
     assert!(
         !out.stdout.contains("blocks writes"),
         "the online plan is linted as one:\n{}",
@@ -200,19 +210,7 @@ fn a_statement_blocked_by_another_session_is_tried_again_until_it_passes() {
         return;
     };
     let project = seeded(&db);
-    project
-        .run_with_url(
-            &models_after(),
-            &db.url,
-            &[
-                "revision",
-                "--autogenerate",
-                "-m",
-                "online",
-                "--allow-destructive",
-            ],
-        )
-        .expect_code(0);
+    autogenerate(&project, &db, &models_after(), "online");
     // Another session holds the table for 1.5 s, three times the revision's lock_timeout.
     let url = db.url.clone();
     let (locked, is_locked) = std::sync::mpsc::channel();
@@ -253,19 +251,7 @@ fn the_switch_turns_online_plans_off() {
         "online_schema_changes = false\n",
     )
     .unwrap();
-    let out = project
-        .run_with_url(
-            &models_after(),
-            &db.url,
-            &[
-                "revision",
-                "--autogenerate",
-                "-m",
-                "plain",
-                "--allow-destructive",
-            ],
-        )
-        .expect_code(0);
+    let out = autogenerate(&project, &db, &models_after(), "plain");
     assert!(out.stdout.contains("blocks writes"), "{}", out.stdout);
     let folder = project.revisions().pop().unwrap();
     let up = std::fs::read_to_string(folder.join("up.sql")).unwrap();
@@ -295,13 +281,7 @@ fn mariadb_gets_the_clauses_that_keep_the_table_writable() {
             mysql_after::Account::definition(),
         ]
     };
-    project
-        .run_with_url(
-            &after(),
-            &db.url,
-            &["revision", "--autogenerate", "-m", "online"],
-        )
-        .expect_code(0);
+    autogenerate(&project, &db, &after(), "online");
     let folder = project.revisions().pop().unwrap();
     let up = std::fs::read_to_string(folder.join("up.sql")).unwrap();
     let down = std::fs::read_to_string(folder.join("down.sql")).unwrap();
