@@ -71,8 +71,24 @@ fn add_online_clause(dialect: &Mysql, op: &Op, before: &Schema, statements: &mut
         }
         _ => return false,
     };
+    // An index over an unbounded TEXT or BLOB column may be kept through a hidden column
+    // (MariaDB's hash for a unique one), which the server can only add or drop by copying:
+    // such an index keeps the plain statement.
+    let index_over_blob = |index: &Index, live: &Table| {
+        index.columns.iter().any(|name| {
+            live.column(name)
+                .is_some_and(|c| matches!(c.ty, ColumnType::Text | ColumnType::Blob))
+        })
+    };
+    let live = before.table(table);
+    let copies = match (op, live) {
+        (Op::AddIndex { index, .. } | Op::DropIndex { index, .. }, Some(live)) => {
+            index_over_blob(index, live)
+        }
+        _ => false,
+    };
     match (own, online) {
-        (Some(statement), Some(online)) if before.table(table).is_some() => {
+        (Some(statement), Some(online)) if live.is_some() && !copies => {
             *statement = online;
             true
         }
