@@ -105,7 +105,6 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
-    /// A note about what the run uses, on the error stream so data output stays clean.
     /// A question on stderr, without a line break, flushed so it shows before the answer.
     pub fn prompt(&mut self, text: &str) -> Result<(), CliError> {
         self.out.flush()?;
@@ -124,6 +123,7 @@ impl<'a> Output<'a> {
         Ok(())
     }
 
+    /// A note about what the run uses, on the error stream so data output stays clean.
     pub fn note(&mut self, line: &str) -> Result<(), CliError> {
         self.out.flush()?;
         writeln!(self.err, "{} {line}", self.style.dim("note:"))?;

@@ -109,6 +109,14 @@ impl DatabaseUrl {
         self.dialect.name() == dialect::sqlite::Sqlite.name()
     }
 
+    /// Whether this is an SQLite file that does not exist yet: connecting would create it, so
+    /// a command that only reads must not connect.
+    pub fn is_missing_sqlite_file(&self) -> bool {
+        self.is_sqlite()
+            && self.location != ":memory:"
+            && !std::path::Path::new(&self.location).exists()
+    }
+
     /// What the driver connects to: the file path for SQLite, the URL for a server.
     pub fn location(&self) -> &str {
         &self.location

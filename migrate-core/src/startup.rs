@@ -53,6 +53,8 @@ pub struct Report {
     pub adopted: Vec<String>,
     /// Revisions recorded as applied because the tables were created from the models.
     pub baselined: Vec<String>,
+    /// The revisions the database was at when this call took the lock (empty: base).
+    pub before: Vec<String>,
     /// The revisions the database is at afterwards.
     pub current: Vec<String>,
     /// How long this call waited for another instance's lock.
@@ -88,16 +90,23 @@ pub fn upgrade_connection(
         log_event(&event, &mut report);
     };
     let version_table = options.run.version_table.clone();
+    let mut before = Vec::new();
     let baselined = runner::locked(conn, &options.run, &mut on_event, |conn, on_event| {
         if options.fresh == FreshDatabase::CreateFromModels && is_fresh(conn, &version_table)? {
             return baseline(conn, graph, &version_table, on_event);
         }
         runner::run_locked(conn, graph, &options.run, on_event, |applied| {
+            before = graph
+                .current(applied)
+                .iter()
+                .map(|r| r.id.clone())
+                .collect();
             Ok((graph.upgrade_plan(applied, "heads")?, Direction::Up))
         })
         .map(|_| Vec::new())
     })?;
     report.baselined = baselined;
+    report.before = before;
     report.lock_waited = locked_at.unwrap_or_else(|| asked.elapsed());
     let status = runner::status(conn, graph, &version_table)?;
     report.current = status.current;

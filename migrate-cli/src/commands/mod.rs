@@ -209,10 +209,7 @@ impl Ctx<'_> {
     /// Whether the database is an SQLite file that does not exist yet: connecting would
     /// create it, so a command that writes checks its input first.
     pub fn sqlite_file_missing(&self) -> Result<bool, CliError> {
-        let url = self.url()?;
-        Ok(url.is_sqlite()
-            && url.location() != ":memory:"
-            && !std::path::Path::new(url.location()).exists())
+        Ok(self.url()?.is_missing_sqlite_file())
     }
 
     /// Connects for a command that only reads (or, like `resolve`, only rewrites what is
@@ -225,17 +222,14 @@ impl Ctx<'_> {
     /// thread while it reads the models and the history.
     pub fn pending_existing(&mut self, command: &str) -> Result<PendingConnection, CliError> {
         let url = self.url()?;
-        if url.is_sqlite() && url.location() != ":memory:" {
-            let path = std::path::Path::new(url.location());
-            if !path.exists() {
-                self.announce(&url)?;
-                return Err(CliError::Refused(format!(
-                    "the SQLite database {} does not exist, so `{command}` has nothing to read\n  \
-                     hint: check the path (database_url, DATABASE_URL or --database-url); \
-                     `upgrade` creates the file, or `stamp` for a database built another way",
-                    url.display()
-                )));
-            }
+        if url.is_missing_sqlite_file() {
+            self.announce(&url)?;
+            return Err(CliError::Refused(format!(
+                "the SQLite database {} does not exist, so `{command}` has nothing to read\n  \
+                 hint: check the path (database_url, DATABASE_URL or --database-url); \
+                 `upgrade` creates the file, or `stamp` for a database built another way",
+                url.display()
+            )));
         }
         self.pending()
     }
@@ -245,7 +239,7 @@ impl Ctx<'_> {
     /// created.
     pub fn pending_or_empty(&mut self) -> Result<PendingConnection, CliError> {
         let url = self.url()?;
-        if url.is_sqlite() && !std::path::Path::new(url.location()).exists() {
+        if url.is_missing_sqlite_file() {
             self.out.note(&format!(
                 "{} does not exist yet; comparing with an empty database (`upgrade` creates it)",
                 url.display()

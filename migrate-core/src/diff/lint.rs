@@ -40,7 +40,8 @@ pub struct Finding {
 /// rendered online where the dialect can (`Dialect::render_online`), so only what that
 /// cannot avoid is named.
 pub fn lint(ops: &[Op], facts: &DialectFacts, online: bool) -> Vec<Finding> {
-    let online_type_change = facts.online_type_change.filter(|_| online);
+    // The dialect's online forms are in use: their facts replace the plain forms' locks.
+    let online_plans = online && facts.online_type_change.is_some();
     let created: Vec<&str> = ops
         .iter()
         .filter_map(|op| match op {
@@ -63,15 +64,12 @@ pub fn lint(ops: &[Op], facts: &DialectFacts, online: bool) -> Vec<Finding> {
         match op {
             // A table made in the same revision is empty: nothing waits on it.
             Op::AddIndex { table, .. } if !created.contains(&table.as_str()) => {
-                if let Some(locks) = facts
-                    .index_build_locks
-                    .filter(|_| online_type_change.is_none())
-                {
+                if let Some(locks) = facts.index_build_locks.filter(|_| !online_plans) {
                     push(Severity::Warning, format!("on `{table}`: {locks}"));
                 }
             }
-            Op::AlterColumn { table, from, to } if online_type_change.is_some() => {
-                if let Some(rewrites) = online_type_change.filter(|_| from.ty != to.ty) {
+            Op::AlterColumn { table, from, to } if online_plans => {
+                if let Some(rewrites) = facts.online_type_change.filter(|_| from.ty != to.ty) {
                     push(Severity::Warning, format!("on `{table}`: {rewrites}"));
                 }
             }

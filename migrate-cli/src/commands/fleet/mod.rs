@@ -130,11 +130,7 @@ fn run_on(ctx: &mut Ctx<'_>, args: &TargetArgs, action: Action) -> Result<i32, C
         action.verb(),
         jobs.min(total)
     );
-    if json {
-        ctx.out.progress(&start_line)?;
-    } else {
-        ctx.say(&start_line)?;
-    }
+    progress(&mut ctx.out, json, &start_line)?;
     let connect_timeout = ctx.config.connect_timeout;
     let run_options = ctx.run_options();
     let version_table = ctx.config.version_table.clone();
@@ -146,7 +142,6 @@ fn run_on(ctx: &mut Ctx<'_>, args: &TargetArgs, action: Action) -> Result<i32, C
         };
         match action {
             Action::Upgrade => {
-                let before = runner::status(&mut conn, &graph, &version_table)?;
                 let options = StartupOptions {
                     run: run_options.clone(),
                     connect_timeout,
@@ -154,7 +149,7 @@ fn run_on(ctx: &mut Ctx<'_>, args: &TargetArgs, action: Action) -> Result<i32, C
                 };
                 let report = startup::upgrade_connection(&mut conn, &graph, &options)?;
                 Ok(Row::upgraded(
-                    before.current,
+                    report.before,
                     report.current,
                     report.applied.len(),
                 ))
@@ -193,11 +188,16 @@ fn run_on(ctx: &mut Ctx<'_>, args: &TargetArgs, action: Action) -> Result<i32, C
             report::summary(action, outcome, &out.style)
         );
         // A failed write to the output must not stop the targets still running.
-        let _ = if json {
-            out.progress(&line)
-        } else {
-            out.say(&line)
-        };
+        let _ = progress(out, json, &line);
     });
     report::print(ctx, action, &outcomes, args.format)
+}
+
+/// A line of progress: on stderr when stdout carries the JSON document, else on stdout.
+fn progress(out: &mut crate::output::Output<'_>, json: bool, line: &str) -> Result<(), CliError> {
+    if json {
+        out.progress(line)
+    } else {
+        out.say(line)
+    }
 }

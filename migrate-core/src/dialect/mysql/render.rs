@@ -42,58 +42,50 @@ fn render_with(dialect: &Mysql, ops: &[Op], before: &Schema, online: bool) -> (V
 /// Gives the operation's own statement the clause that keeps its table writable, when the
 /// operation has one and its table is live (exists before the plan); whether it did.
 fn add_online_clause(dialect: &Mysql, op: &Op, before: &Schema, statements: &mut [String]) -> bool {
-    let (table, own, online) = match op {
-        Op::AddIndex { table, .. } => {
-            let own = statements.first_mut();
-            let online = own
-                .as_ref()
-                .map(|s| format!("{s} ALGORITHM=INPLACE LOCK=NONE"));
-            (table, own, online)
-        }
-        // `DROP INDEX … ON` takes no ALGORITHM on MariaDB; `ALTER TABLE … DROP INDEX` does on
-        // both servers.
-        Op::DropIndex { table, index } => {
-            let drop = dialect.drop_index(table, &index.name);
-            let mut w = dialect.alter_table(table);
-            w.raw(" DROP INDEX ")
-                .ident(&index.name)
-                .raw(", ALGORITHM=INPLACE, LOCK=NONE");
-            (
-                table,
-                statements.iter_mut().find(|s| **s == drop),
-                Some(w.finish()),
-            )
-        }
-        Op::AddColumn { table, .. } => {
-            let own = statements.first_mut();
-            let online = own.as_ref().map(|s| format!("{s}, ALGORITHM=INSTANT"));
-            (table, own, online)
-        }
+    let (table, index) = match op {
+        Op::AddIndex { table, index } | Op::DropIndex { table, index } => (table, Some(index)),
+        Op::AddColumn { table, .. } => (table, None),
         _ => return false,
+    };
+    let Some(live) = before.table(table) else {
+        return false;
     };
     // An index over an unbounded TEXT or BLOB column may be kept through a hidden column
     // (MariaDB's hash for a unique one), which the server can only add or drop by copying:
     // such an index keeps the plain statement.
-    let index_over_blob = |index: &Index, live: &Table| {
+    let over_blob = |index: &Index| {
         index.columns.iter().any(|name| {
             live.column(name)
                 .is_some_and(|c| matches!(c.ty, ColumnType::Text | ColumnType::Blob))
         })
     };
-    let live = before.table(table);
-    let copies = match (op, live) {
-        (Op::AddIndex { index, .. } | Op::DropIndex { index, .. }, Some(live)) => {
-            index_over_blob(index, live)
-        }
-        _ => false,
-    };
-    match (own, online) {
-        (Some(statement), Some(online)) if live.is_some() && !copies => {
-            *statement = online;
-            true
-        }
-        _ => false,
+    if index.is_some_and(over_blob) {
+        return false;
     }
+    let own = match op {
+        Op::DropIndex { index, .. } => {
+            let drop = dialect.drop_index(table, &index.name);
+            statements.iter_mut().find(|s| **s == drop)
+        }
+        _ => statements.first_mut(),
+    };
+    let Some(own) = own else {
+        return false;
+    };
+    *own = match op {
+        // `DROP INDEX … ON` takes no ALGORITHM on MariaDB; `ALTER TABLE … DROP INDEX` does on
+        // both servers.
+        Op::DropIndex { index, .. } => {
+            let mut w = dialect.alter_table(table);
+            w.raw(" DROP INDEX ")
+                .ident(&index.name)
+                .raw(", ALGORITHM=INPLACE, LOCK=NONE");
+            w.finish()
+        }
+        Op::AddIndex { .. } => format!("{own} ALGORITHM=INPLACE LOCK=NONE"),
+        _ => format!("{own}, ALGORITHM=INSTANT"),
+    };
+    true
 }
 
 fn render_op(dialect: &Mysql, op: &Op, state: &Schema) -> Vec<String> {
